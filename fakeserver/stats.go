@@ -1,0 +1,143 @@
+package fakeserver
+
+import (
+	"maps"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Request headers the harness's Session stamps on each request, so the
+// server can tell sessions and workers apart. Any client may set them.
+const (
+	SessionHeader = "X-Kata-Session"
+	WorkerHeader  = "X-Kata-Worker"
+)
+
+// A Span is what the server saw of one request, from the moment its handler
+// began to the moment it returned.
+type Span struct {
+	Seq        int           // 1 for the first request the server received, 2 for the next…
+	Path       string        // the URL path, without the query
+	RequestURI string        // the path with its query, as sent (such as "/www.jython.org?n=3")
+	Conn       int           // which connection carried it: 1 for the first opened, 2 for the next…
+	Session    string        // the SessionHeader value, "" if none
+	Worker     string        // the WorkerHeader value, "" if none
+	Start, End time.Time     // on virtual time inside a synctest bubble
+	Status     int           // the status sent; 0 if none was (reset, hang, client gone)
+	Fault      FaultKind     // the fault applied, 0 for none
+	Canceled   bool          // the client gave up (or the server closed) before the answer was complete
+	Bytes      int           // body bytes written
+	Latency    time.Duration // the latency this request was given (with jitter)
+}
+
+// Duration is how long the server spent on the request.
+func (s Span) Duration() time.Duration { return s.End.Sub(s.Start) }
+
+// Stats is a snapshot of what a Server has seen since it started or since
+// its last ResetStats. A Stats is a copy: changing it changes nothing.
+type Stats struct {
+	Requests     int            // requests received (including those still in flight)
+	ByPath       map[string]int // requests per path (without query)
+	InFlight     int            // requests in flight when the snapshot was taken
+	PeakInFlight int            // the most requests in flight at the same moment
+	Connections  int            // connections opened
+	Sessions     []string       // distinct SessionHeader values, in the order first seen ("" is not a session)
+	Spans        []Span         // one per finished request, in the order they started
+}
+
+// Order returns the RequestURI of every finished request in the order they
+// started.
+func (s Stats) Order() []string {
+	out := make([]string, len(s.Spans))
+	for i, sp := range s.Spans {
+		out[i] = sp.RequestURI
+	}
+	return out
+}
+
+// PeakPerSession returns, for each session, the most requests that session
+// had in flight at the same moment. A value above 1 means one session was
+// used by two goroutines at once.
+func (s Stats) PeakPerSession() map[string]int {
+	bySession := map[string][]Span{}
+	for _, sp := range s.Spans {
+		if sp.Session != "" {
+			bySession[sp.Session] = append(bySession[sp.Session], sp)
+		}
+	}
+	peaks := make(map[string]int, len(bySession))
+	for id, spans := range bySession {
+		peaks[id] = peakOverlap(spans)
+	}
+	return peaks
+}
+
+// SessionsPerConn returns how many distinct sessions used each connection.
+func (s Stats) SessionsPerConn() map[int]int {
+	seen := map[int]map[string]bool{}
+	for _, sp := range s.Spans {
+		if seen[sp.Conn] == nil {
+			seen[sp.Conn] = map[string]bool{}
+		}
+		seen[sp.Conn][sp.Session] = true
+	}
+	out := make(map[int]int, len(seen))
+	for c, set := range seen {
+		out[c] = len(set)
+	}
+	return out
+}
+
+// Elapsed is the time from the first span's start to the last span's end.
+func (s Stats) Elapsed() time.Duration {
+	if len(s.Spans) == 0 {
+		return 0
+	}
+	first, last := s.Spans[0].Start, s.Spans[0].End
+	for _, sp := range s.Spans {
+		if sp.Start.Before(first) {
+			first = sp.Start
+		}
+		if sp.End.After(last) {
+			last = sp.End
+		}
+	}
+	return last.Sub(first)
+}
+
+// peakOverlap returns the largest number of spans open at one instant. A span
+// that ends at the instant another starts does not overlap it.
+func peakOverlap(spans []Span) int {
+	type edge struct {
+		at    time.Time
+		delta int
+	}
+	edges := make([]edge, 0, 2*len(spans))
+	for _, sp := range spans {
+		edges = append(edges, edge{sp.Start, +1}, edge{sp.End, -1})
+	}
+	sort.SliceStable(edges, func(i, j int) bool {
+		if !edges[i].at.Equal(edges[j].at) {
+			return edges[i].at.Before(edges[j].at)
+		}
+		return edges[i].delta < edges[j].delta // ends before starts
+	})
+	cur, peak := 0, 0
+	for _, e := range edges {
+		cur += e.delta
+		peak = max(peak, cur)
+	}
+	return peak
+}
+
+// clone returns a deep copy of s.
+func (s Stats) clone() Stats {
+	s.ByPath = maps.Clone(s.ByPath)
+	if s.ByPath == nil {
+		s.ByPath = map[string]int{}
+	}
+	s.Sessions = slices.Clone(s.Sessions)
+	s.Spans = slices.Clone(s.Spans)
+	return s
+}
