@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// list prints the katas to stdout.
+func (r *runner) list() error {
+	katas, err := discoverKatas(r.root)
+	if err != nil {
+		return err
+	}
+	writeKataTable(r.stdout, katas)
+	return nil
+}
+
+// printList prints the katas to w; used before a usage message.
+func (r *runner) printList(w io.Writer) {
+	katas, err := discoverKatas(r.root)
+	if err != nil {
+		fmt.Fprintln(w, "kata:", err)
+		return
+	}
+	writeKataTable(w, katas)
+}
+
+func writeKataTable(w io.Writer, katas []kata) {
+	if len(katas) == 0 {
+		fmt.Fprintln(w, "no katas yet (folders katas/NN-name)")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "N\tKATA\tTITLE\tCONCEPTS")
+	for _, k := range katas {
+		title := k.Title
+		if title == "" {
+			title = "(README.md has no # title)"
+		}
+		fmt.Fprintf(tw, "%02d\t%s\t%s\t%s\n", k.Num, k.Dir, title, k.Concepts)
+	}
+	tw.Flush()
+}
+
+// listMutants prints kata N's mutants and the spec meant to kill each.
+func (r *runner) listMutants(args []string) error {
+	katas, err := discoverKatas(r.root)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usageError{"usage: mutants N"}
+	}
+	k, err := findKata(katas, args[0])
+	if err != nil {
+		return err
+	}
+	ms, err := k.mutants(r.root)
+	if err != nil {
+		return err
+	}
+	writeMutantTable(r.stdout, k, ms)
+	return nil
+}
+
+func writeMutantTable(w io.Writer, k kata, ms []mutant) {
+	if len(ms) == 0 {
+		fmt.Fprintf(w, "kata %s has no mutants (katas/%s/testdata/mutants/<name>/<file>.go)\n", k.Dir, k.Dir)
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MUTANT\tWHAT IS WRONG\tKILLED BY")
+	for _, m := range ms {
+		if m.Err != nil {
+			fmt.Fprintf(tw, "%s\tBROKEN: %v\t\n", m.Name, m.Err)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%q\n", m.Name, m.What, m.KilledBy)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,122 @@
+// Command kata runs the concurrency katas: a learner's specs, the reference
+// solutions and the mutants, and the proof that CI runs (`make test`).
+//
+//	go run ./harness/cmd/kata list
+//	go run ./harness/cmd/kata kata 3
+//	go run ./harness/cmd/kata proof
+//
+// Run it anywhere inside the repository; it finds the root by its go.mod.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// usageText is printed by `kata help` and after every usage error.
+const usageText = `usage: kata <command> [arguments]
+
+commands:
+  list                     the katas: number, name, title, concepts
+  kata N [ginkgo flags]    run kata N's specs against your code (N is 3 or 03)
+  solution N [flags]       run kata N's specs against the reference solution
+  mutant N NAME [flags]    run kata N's specs against one of its mutants
+  mutants N                list kata N's mutants and the spec meant to kill each
+  proof [-j 2] [N...]      prove every kata (or the ones named): the solution passes,
+                           the stub fails every non-harness spec, each mutant is
+                           killed by its spec; ends with "N passed, N failed"
+  test [-j 2]              check-format, vet, the library specs, then the proof,
+                           all counted in the final "N passed, N failed" line
+  check-format             list the .go files that gofmt would change
+  vet                      go vet ./...
+  help                     this text
+
+Extra arguments after kata/solution/mutant go to ginkgo, e.g.
+  kata 3 --focus "cancels"
+`
+
+// exitCode carries a process exit status through error returns.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a mistake in the command line: it prints the kata list and
+// the usage, then exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches one command and returns the process exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return usage(stderr, "no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, usageText)
+		return 0
+	}
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, "kata:", err)
+		return 1
+	}
+	r := &runner{root: root, stdout: stdout, stderr: stderr}
+	err = r.dispatch(cmd, rest)
+	var ue usageError
+	var ec exitCode
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		r.printList(stderr)
+		return usage(stderr, ue.msg)
+	case errors.As(err, &ec):
+		return int(ec)
+	default:
+		fmt.Fprintln(stderr, "kata:", err)
+		return 1
+	}
+}
+
+func usage(w io.Writer, msg string) int {
+	fmt.Fprintf(w, "\n%s\nkata: %s\n", usageText, msg)
+	return 2
+}
+
+// runner holds what every command needs.
+type runner struct {
+	root           string
+	stdout, stderr io.Writer
+}
+
+func (r *runner) dispatch(cmd string, args []string) error {
+	switch cmd {
+	case "list":
+		return r.list()
+	case "kata":
+		return r.interactive(modeStub, args)
+	case "solution":
+		return r.interactive(modeSolution, args)
+	case "mutant":
+		return r.interactive(modeMutant, args)
+	case "mutants":
+		return r.listMutants(args)
+	case "proof":
+		return r.proofCmd(args, false)
+	case "test":
+		return r.proofCmd(args, true)
+	case "check-format":
+		return r.checkFormatCmd()
+	case "vet":
+		return r.vetCmd()
+	default:
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+}

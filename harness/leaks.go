@@ -1,0 +1,38 @@
+package harness
+
+import (
+	"github.com/onsi/ginkgo/v2"
+	"go.uber.org/goleak"
+)
+
+// LeakCheck makes the running spec fail if it leaves goroutines behind.
+// RunSuite already adds it before every spec (once per Ordered container), so
+// kata specs need not call it.
+//
+// It takes a snapshot of the goroutines running now and registers, as the
+// spec's first cleanup, a check that no other goroutine is still running.
+// Cleanups run last-registered first, so this check runs after every
+// AfterEach and every other DeferCleanup of the spec: they may stop what the
+// spec started. goleak retries for a short while, so goroutines that are
+// already on their way out are not reported.
+func LeakCheck() {
+	snapshot := goleak.IgnoreCurrent()
+	ginkgo.DeferCleanup(func() {
+		if err := goleak.Find(snapshot); err != nil {
+			ginkgo.Fail(leakMessage(err))
+		}
+	})
+}
+
+// leakMessage explains goleak's report.
+func leakMessage(err error) string {
+	return "Goroutines were still running after the spec ended: a goroutine leak.\n" +
+		"Every goroutine your code starts must end before your function returns (or when\n" +
+		"whoever you returned to says stop). The usual causes:\n" +
+		"  - a goroutine blocked sending on a channel nobody receives from any more;\n" +
+		"  - a worker ranging over a jobs channel that was never closed;\n" +
+		"  - a harness.Session never closed (its keep-alive connections each keep two goroutines);\n" +
+		"  - a goroutine started but not waited for (sync.WaitGroup.Wait, errgroup.Group.Wait).\n" +
+		"The stacks below show where each leaked goroutine is blocked; look for your package's\n" +
+		"file names in them. See the README of kata 08, \"leaks\".\n\n" + err.Error()
+}

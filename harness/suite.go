@@ -1,0 +1,56 @@
+package harness
+
+import (
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+)
+
+// Timeouts every kata uses. A spec that runs past its SpecTimeout is
+// reported [TIMEDOUT] with the line it was blocked on, and the suite goes on
+// with the next spec: a learner's deadlock fails one spec, it never hangs
+// the run.
+const (
+	// SpecTimeout is the default budget of one spec. Pass it to each It as
+	// SpecTimeout(harness.SpecTimeout) (with a SpecContext argument).
+	SpecTimeout = 20 * time.Second
+	// SuiteTimeout bounds one kata's whole suite.
+	SuiteTimeout = 4 * time.Minute
+	// GracePeriod is how long a timed-out spec is given to return after
+	// its context is cancelled, before Ginkgo moves on without it.
+	GracePeriod = 3 * time.Second
+)
+
+// Ginkgo's own defaults, which RunSuite replaces unless a flag changed them.
+const (
+	ginkgoDefaultTimeout     = time.Hour
+	ginkgoDefaultGracePeriod = 30 * time.Second
+)
+
+// RunSuite runs a kata's Ginkgo specs. Call it from the kata's one Test
+// function:
+//
+//	func TestPool(t *testing.T) { harness.RunSuite(t, "Kata 03: pool") }
+//
+// It registers Gomega's fail handler, adds LeakCheck before every spec,
+// pins the suite timeout and grace period (unless -ginkgo.timeout or
+// -ginkgo.grace-period were given) and remembers t for Virtual.
+func RunSuite(t *testing.T, description string) bool {
+	t.Helper()
+	gomega.RegisterFailHandler(ginkgo.Fail)
+	suiteT = t
+	ginkgo.BeforeEach(LeakCheck, ginkgo.OncePerOrdered)
+	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+	if suiteConfig.Timeout == ginkgoDefaultTimeout {
+		suiteConfig.Timeout = SuiteTimeout
+	}
+	if suiteConfig.GracePeriod == ginkgoDefaultGracePeriod {
+		suiteConfig.GracePeriod = GracePeriod
+	}
+	return ginkgo.RunSpecs(t, description, suiteConfig, reporterConfig)
+}
+
+// suiteT is the *testing.T of the running suite, for Virtual.
+var suiteT *testing.T
