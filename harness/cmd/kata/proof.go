@@ -15,6 +15,7 @@ import (
 
 // check is one line of the proof: a go run and its verdict.
 type check struct {
+	Index int    // 1-based position in the run, for progress lines
 	Group string // "03-pool", or "repository" for the preflight checks
 	Name  string // "solution", "stub", "mutant racy", "go vet"...
 	run   func(ctx context.Context, c *check) verdict
@@ -74,6 +75,9 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 		return exitCode(1)
 	}
 
+	for i, c := range checks {
+		c.Index = i + 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
@@ -133,21 +137,18 @@ func runChecks(ctx context.Context, checks []*check, jobs int, timeout time.Dura
 // progress prints a line when a check starts and when it ends.
 func (r *runner) progress(total int) func(c *check, done bool) {
 	var mu sync.Mutex
-	started, finished := 0, 0
 	return func(c *check, done bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if !done {
-			started++
-			fmt.Fprintf(r.stdout, "[%2d/%d] start  %s %s\n", started, total, c.Group, c.Name)
+			fmt.Fprintf(r.stdout, "[%2d/%d] start  %s %s\n", c.Index, total, c.Group, c.Name)
 			return
 		}
-		finished++
 		result := "pass"
 		if !c.Verdict.OK {
 			result = "FAIL"
 		}
-		fmt.Fprintf(r.stdout, "[%2d/%d] %-6s %s %s (%.1fs): %s\n", finished, total, result, c.Group, c.Name, c.Elapsed.Seconds(), c.Verdict.Note)
+		fmt.Fprintf(r.stdout, "[%2d/%d] %-6s %s %s (%.1fs): %s\n", c.Index, total, result, c.Group, c.Name, c.Elapsed.Seconds(), c.Verdict.Note)
 	}
 }
 

@@ -97,11 +97,16 @@ func failureLine(s types.SpecReport) string {
 
 // noReport explains a run that wrote no usable report.
 func noReport(o runOutcome) verdict {
-	v := fail("no Ginkgo report (exit %d): it did not build, or the test binary crashed", o.ExitCode)
-	if strings.Contains(o.Output, "[build failed]") || strings.Contains(o.Output, "[setup failed]") {
-		v.Note = "does not build"
+	switch {
+	case strings.Contains(o.Output, "[build failed]") || strings.Contains(o.Output, "[setup failed]"):
+		return fail("does not build")
+	case strings.Contains(o.Output, "[no test files]"):
+		return fail("the package has no test files")
+	case o.ExitCode == 0:
+		return fail("no Ginkgo report: does the suite call RunSpecs (harness.RunSuite)?")
+	default:
+		return fail("no Ginkgo report (exit %d): the test binary crashed or was killed before the end of the suite", o.ExitCode)
 	}
-	return v
 }
 
 // suiteNotes names suite-level reasons for failure that no spec carries.

@@ -1,0 +1,54 @@
+# Concurrency katas. `make` (or `make help`) lists the targets.
+# The logic lives in the kata tool (harness/cmd/kata); this file only wraps it.
+
+.DEFAULT_GOAL := help
+export GORACE := atexit_sleep_ms=0
+
+KATA := .kata/bin/kata
+N    ?=
+M    ?=
+ARGS ?=
+
+.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean
+
+help: ## list the targets (the default)
+	@echo "usage: make <target> [N=kata number] [M=mutant] [ARGS='ginkgo flags']"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
+
+tool: ## build the kata tool into .kata/bin/kata
+	@go build -o $(KATA) ./harness/cmd/kata
+
+list: tool ## the katas: number, name, title, concepts
+	@$(KATA) list
+
+kata: tool ## run kata N's specs against your code: make kata N=1 [ARGS='--focus=cancel']
+	@$(KATA) kata $(N) $(ARGS)
+
+solution: tool ## run kata N's specs against the reference solution: make solution N=1
+	@$(KATA) solution $(N) $(ARGS)
+
+mutant: tool ## run kata N's specs against mutant M: make mutant N=1 M=unbounded
+	@$(KATA) mutant $(N) $(M) $(ARGS)
+
+mutants: tool ## list kata N's mutants and the spec meant to kill each: make mutants N=1
+	@$(KATA) mutants $(N)
+
+proof: tool ## prove the katas (all, or N='1 3'): solution passes, stub fails, mutants killed
+	@$(KATA) proof $(N)
+
+test: tool ## everything CI runs: gofmt, go vet, library specs, the proof of every kata
+	@$(KATA) test
+
+check-format: tool ## list the .go files that are not gofmt clean
+	@$(KATA) check-format
+
+vet: ## go vet ./...
+	@go vet ./...
+
+bench: ## the fake server's benchmarks
+	@go test -run '^$$' -bench . -benchmem ./fakeserver/...
+
+clean: ## remove .kata/ (tool, overlays, reports, logs)
+	@rm -rf .kata

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"testing"
+)
+
+func TestReadmeInfo(t *testing.T) {
+	readme := "```\n# not a title\n```\n# Worker pool\n\nIntro.\n\n**Concepts:** channels, WaitGroup, bounded concurrency\n\n## More\nConcepts: later\n"
+	title, concepts := readmeInfo(readme)
+	if title != "Worker pool" {
+		t.Errorf("title = %q", title)
+	}
+	if concepts != "channels, WaitGroup, bounded concurrency" {
+		t.Errorf("concepts = %q", concepts)
+	}
+	if title, concepts := readmeInfo("no heading\n"); title != "" || concepts != "" {
+		t.Errorf("readmeInfo without heading = %q, %q", title, concepts)
+	}
+}
+
+func TestDiscoverKatas(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":                        "module x\n",
+		"katas/10-capstone/README.md":   "# Capstone\nConcepts: everything\n",
+		"katas/02-pool-cpu/README.md":   "# Pool\n",
+		"katas/02-pool-cpu/poolcpu.go":  "package poolcpu\n",
+		"katas/notakata/README.md":      "# nope\n",
+		"katas/3-short/README.md":       "# nope\n",
+		"katas/README.md":               "# index\n",
+		"katas/01-sequential/README.md": "# Sequential\n",
+	})
+	katas, err := discoverKatas(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, k := range katas {
+		dirs = append(dirs, k.Dir)
+	}
+	want := []string{"01-sequential", "02-pool-cpu", "10-capstone"}
+	if len(dirs) != len(want) {
+		t.Fatalf("katas = %v; want %v", dirs, want)
+	}
+	for i := range want {
+		if dirs[i] != want[i] {
+			t.Fatalf("katas = %v; want %v", dirs, want)
+		}
+	}
+	if k := katas[2]; k.Num != 10 || k.Name != "capstone" || k.Title != "Capstone" || k.Concepts != "everything" || k.Pkg() != "./katas/10-capstone" {
+		t.Errorf("kata 10 = %+v", k)
+	}
+
+	dup := writeTree(t, map[string]string{"katas/01-a/a.go": "", "katas/01-b/b.go": ""})
+	if _, err := discoverKatas(dup); err == nil {
+		t.Error("two katas numbered 01: want an error")
+	}
+}
