@@ -19,7 +19,7 @@ import (
 // teach builds a matcher whose failure message is explain(actual). A
 // negated failure gets the same explanation under a "NOT" heading.
 func teach[T any](match func(T) bool, explain func(T) string) types.GomegaMatcher {
-	return gcustom.MakeMatcher(match).WithTemplate(
+	return gcustom.MakeMatcher(func(actual T) (bool, error) { return match(actual), nil }).WithTemplate(
 		"{{if .NegatedFailure}}Expected the opposite of this, but it held:\n{{end}}{{call .Data .Actual}}",
 		func(actual T) string { return explain(actual) },
 	)
