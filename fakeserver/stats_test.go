@@ -1,0 +1,302 @@
+package fakeserver_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+)
+
+const (
+	sess   = fakeserver.SessionHeader
+	worker = fakeserver.WorkerHeader
+)
+
+var _ = Describe("Stats", func() {
+	It("counts requests and paths, and an exact peak in flight of 7 for 7 concurrent clients", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
+			defer srv.Close()
+			client := srv.Client()
+			defer client.CloseIdleConnections()
+
+			var wg sync.WaitGroup
+			for _, u := range fakeserver.SitesN(srv.URL, 7) {
+				wg.Go(func() { mustGet(context.Background(), client, u) })
+			}
+			wg.Wait()
+			st := srv.Stats()
+			Expect(st.Requests).To(Equal(7))
+			Expect(st.PeakInFlight).To(Equal(7))
+			Expect(st.InFlight).To(BeZero())
+			Expect(st.Connections).To(Equal(7), "7 requests at once need 7 connections")
+			Expect(st.ByPath).To(Equal(map[string]int{fakeserver.BigPath: 4, fakeserver.SmallPath: 3}))
+			Expect(st.Elapsed()).To(Equal(time.Second))
+
+			// Then one at a time: the peak stays 7, the new requests reuse
+			// the idle connections.
+			for _, u := range fakeserver.SitesN(srv.URL, 3) {
+				mustGet(context.Background(), client, u)
+			}
+			st = srv.Stats()
+			Expect(st.Requests).To(Equal(10))
+			Expect(st.PeakInFlight).To(Equal(7))
+			Expect(st.Connections).To(Equal(7))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("sees InFlight while requests wait", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
+			defer srv.Close()
+			client := srv.Client()
+			defer client.CloseIdleConnections()
+			var wg sync.WaitGroup
+			for _, u := range fakeserver.SitesN(srv.URL, 3) {
+				wg.Go(func() { mustGet(context.Background(), client, u) })
+			}
+			time.Sleep(500 * time.Millisecond)
+			st := srv.Stats()
+			Expect(st.InFlight).To(Equal(3))
+			Expect(st.Requests).To(Equal(3))
+			Expect(st.Spans).To(BeEmpty(), "spans are recorded when requests finish")
+			wg.Wait()
+			Expect(srv.Stats().Spans).To(HaveLen(3))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	for _, nw := range networks {
+		Context(nw.name, func() {
+			It("sees one connection for many sequential requests of one keep-alive client", func(ctx SpecContext) {
+				srv, client := serve(nw.start, fakeserver.WithLatency(0))
+				for _, u := range fakeserver.SitesN(srv.URL, 20) {
+					mustGet(ctx, client, u)
+				}
+				st := srv.Stats()
+				Expect(st.Requests).To(Equal(20))
+				Expect(st.Connections).To(Equal(1))
+				Expect(st.PeakInFlight).To(Equal(1))
+				for _, sp := range st.Spans {
+					Expect(sp.Conn).To(Equal(1))
+				}
+			}, SpecTimeout(harness.SpecTimeout))
+
+			It("sees a new connection per client", func(ctx SpecContext) {
+				srv := nw.start(fakeserver.WithLatency(0))
+				DeferCleanup(srv.Close)
+				for i := range 3 {
+					client := srv.Client()
+					DeferCleanup(client.CloseIdleConnections)
+					mustGet(ctx, client, srv.URL+fakeserver.BigPath)
+					mustGet(ctx, client, srv.URL+fakeserver.SmallPath)
+					Expect(srv.Stats().Connections).To(Equal(i + 1))
+				}
+				Expect(srv.Stats().SessionsPerConn()).To(Equal(map[int]int{1: 1, 2: 1, 3: 1}), "no header: the one session \"\" per connection")
+			}, SpecTimeout(harness.SpecTimeout))
+		})
+	}
+
+	It("records sessions in the order first seen, and one span per request with its details", func(ctx SpecContext) {
+		srv, client := serve(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		urls := fakeserver.SitesN(srv.URL, 6)
+		mustGet(ctx, client, urls[0], sess, "b", worker, "w1")
+		mustGet(ctx, client, urls[1], sess, "a", worker, "w2")
+		mustGet(ctx, client, urls[2], sess, "b")
+		mustGet(ctx, client, urls[3])
+		mustGet(ctx, client, urls[4], sess, "c")
+		mustGet(ctx, client, srv.URL+"/missing", sess, "a")
+
+		st := srv.Stats()
+		Expect(st.Sessions).To(Equal([]string{"b", "a", "c"}))
+		Expect(st.Spans).To(HaveLen(6))
+		for i, sp := range st.Spans {
+			Expect(sp.Seq).To(Equal(i + 1))
+			Expect(sp.Conn).To(Equal(1))
+			Expect(sp.Fault).To(BeZero())
+			Expect(sp.Canceled).To(BeFalse())
+			Expect(sp.Latency).To(BeZero())
+			Expect(sp.End).NotTo(BeTemporally("<", sp.Start))
+		}
+		sp := st.Spans[0]
+		Expect(sp.Path).To(Equal(fakeserver.BigPath))
+		Expect(sp.RequestURI).To(Equal(fakeserver.BigPath + "?n=0"))
+		Expect(sp.Session).To(Equal("b"))
+		Expect(sp.Worker).To(Equal("w1"))
+		Expect(sp.Status).To(Equal(http.StatusOK))
+		Expect(sp.Bytes).To(Equal(fakeserver.BigSize))
+
+		Expect(st.Spans[1].Worker).To(Equal("w2"))
+		Expect(st.Spans[1].Bytes).To(Equal(fakeserver.SmallSize))
+		Expect(st.Spans[3].Session).To(BeEmpty())
+		Expect(st.Spans[3].Worker).To(BeEmpty())
+		Expect(st.Spans[5].Status).To(Equal(http.StatusNotFound))
+
+		Expect(st.Order()).To(Equal([]string{
+			fakeserver.BigPath + "?n=0", fakeserver.SmallPath + "?n=1", fakeserver.BigPath + "?n=2",
+			fakeserver.SmallPath + "?n=3", fakeserver.BigPath + "?n=4", "/missing",
+		}))
+		Expect(st.SessionsPerConn()).To(Equal(map[int]int{1: 4}), `b, a, "" and c on connection 1`)
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("orders spans by start (Seq), not by end", func(SpecContext) {
+		harness.Virtual(func() {
+			// Jitter makes later requests finish first; Spans and Order stay
+			// in the order the requests arrived.
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithJitter(time.Second, 3))
+			defer srv.Close()
+			client := srv.Client()
+			defer client.CloseIdleConnections()
+			urls := fakeserver.SitesN(srv.URL, 6)
+			for i, u := range urls {
+				go mustGet(context.Background(), client, u)
+				// Arrivals one virtual millisecond apart fix the order.
+				time.Sleep(time.Millisecond)
+				Expect(srv.Stats().Requests).To(Equal(i + 1))
+			}
+			time.Sleep(2 * time.Second)
+			st := srv.Stats()
+			Expect(st.Spans).To(HaveLen(6))
+			var ends []time.Time
+			for i, sp := range st.Spans {
+				Expect(sp.Seq).To(Equal(i + 1))
+				Expect(sp.RequestURI).To(Equal(fmt.Sprintf("%s?n=%d", sp.Path, i)))
+				ends = append(ends, sp.End)
+			}
+			sortedByEnd := true
+			for i := 1; i < len(ends); i++ {
+				sortedByEnd = sortedByEnd && !ends[i].Before(ends[i-1])
+			}
+			Expect(sortedByEnd).To(BeFalse(), "with seed 3 the requests finish out of order, which this spec needs")
+			Expect(st.Order()).To(Equal([]string{
+				fakeserver.BigPath + "?n=0", fakeserver.SmallPath + "?n=1", fakeserver.BigPath + "?n=2",
+				fakeserver.SmallPath + "?n=3", fakeserver.BigPath + "?n=4", fakeserver.SmallPath + "?n=5",
+			}))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("gives the peak per session: 1 for a session used in turn, 3 for one used 3 at a time", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
+			defer srv.Close()
+			client := srv.Client()
+			defer client.CloseIdleConnections()
+			url := srv.URL + fakeserver.SmallPath
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				for range 3 {
+					mustGet(context.Background(), client, url, sess, "alone")
+				}
+			})
+			for range 3 {
+				wg.Go(func() { mustGet(context.Background(), client, url, sess, "shared") })
+			}
+			wg.Go(func() { mustGet(context.Background(), client, url) })
+			wg.Wait()
+			st := srv.Stats()
+			Expect(st.PeakPerSession()).To(Equal(map[string]int{"alone": 1, "shared": 3}), `"" is not a session`)
+			Expect(st.PeakInFlight).To(Equal(5))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("counts the sessions per connection", func(ctx SpecContext) {
+		srv, client := serve(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		url := srv.URL + fakeserver.SmallPath
+		mustGet(ctx, client, url, sess, "s1")
+		mustGet(ctx, client, url, sess, "s2")
+		mustGet(ctx, client, url, sess, "s1")
+		other := srv.Client()
+		defer other.CloseIdleConnections()
+		mustGet(ctx, other, url, sess, "s3")
+		Expect(srv.Stats().SessionsPerConn()).To(Equal(map[int]int{1: 2, 2: 1}))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("computes Elapsed from the first start to the last end, and 0 with no span", func(SpecContext) {
+		Expect(fakeserver.Stats{}.Elapsed()).To(BeZero())
+		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		st := fakeserver.Stats{Spans: []fakeserver.Span{
+			{Seq: 1, Start: t0.Add(2 * time.Second), End: t0.Add(3 * time.Second)},
+			{Seq: 2, Start: t0, End: t0.Add(5 * time.Second)},
+			{Seq: 3, Start: t0.Add(time.Second), End: t0.Add(9 * time.Second)},
+		}}
+		Expect(st.Elapsed()).To(Equal(9 * time.Second))
+		Expect(st.Spans[0].Duration()).To(Equal(time.Second))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("does not count spans that touch end to start as overlapping", func(SpecContext) {
+		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		st := fakeserver.Stats{Spans: []fakeserver.Span{
+			{Session: "x", Start: t0, End: t0.Add(time.Second)},
+			{Session: "x", Start: t0.Add(time.Second), End: t0.Add(2 * time.Second)},
+			{Session: "y", Start: t0, End: t0.Add(time.Second)},
+			{Session: "y", Start: t0.Add(time.Second - 1), End: t0.Add(2 * time.Second)},
+		}}
+		Expect(st.PeakPerSession()).To(Equal(map[string]int{"x": 1, "y": 2}))
+		Expect(fakeserver.Stats{}.PeakPerSession()).To(BeEmpty())
+		Expect(fakeserver.Stats{}.Order()).To(BeEmpty())
+		Expect(fakeserver.Stats{}.SessionsPerConn()).To(BeEmpty())
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns copies: changing a snapshot changes nothing", func(ctx SpecContext) {
+		srv, client := serve(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		mustGet(ctx, client, srv.URL+fakeserver.BigPath, sess, "s1")
+		st := srv.Stats()
+		st.ByPath[fakeserver.BigPath] = 99
+		st.Sessions[0] = "changed"
+		st.Spans[0].Seq = 99
+		again := srv.Stats()
+		Expect(again.ByPath).To(Equal(map[string]int{fakeserver.BigPath: 1}))
+		Expect(again.Sessions).To(Equal([]string{"s1"}))
+		Expect(again.Spans[0].Seq).To(Equal(1))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("forgets everything on ResetStats, and counts requests from 1 again", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: http.StatusTeapot, Request: 2}))
+			defer srv.Close()
+			client := srv.Client()
+			defer client.CloseIdleConnections()
+			url := srv.URL + fakeserver.SmallPath
+			mustGet(context.Background(), client, url, sess, "a")
+			status, _ := mustGet(context.Background(), client, url, sess, "b")
+			Expect(status).To(Equal(http.StatusTeapot))
+
+			// One request in flight across the reset: it still finishes
+			// and is recorded; a new one then counts from 1.
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				mustGet(context.Background(), client, url, sess, "c")
+			}()
+			time.Sleep(500 * time.Millisecond)
+			srv.ResetStats()
+			st := srv.Stats()
+			Expect(st.Requests).To(BeZero())
+			Expect(st.ByPath).To(BeEmpty())
+			Expect(st.ByPath).NotTo(BeNil())
+			Expect(st.Sessions).To(BeEmpty())
+			Expect(st.Spans).To(BeEmpty())
+			Expect(st.Connections).To(BeZero())
+			Expect(st.PeakInFlight).To(BeZero())
+			Expect(st.InFlight).To(Equal(1), "the request in flight is still in flight")
+			<-done
+			Expect(srv.Stats().Spans).To(HaveLen(1), "the request in flight is recorded when it finishes")
+			Expect(srv.Stats().InFlight).To(BeZero())
+
+			mustGet(context.Background(), client, url, sess, "d")
+			status, _ = mustGet(context.Background(), client, url, sess, "d")
+			Expect(status).To(Equal(http.StatusTeapot), "Fault.Request counts from 1 after the reset")
+			st = srv.Stats()
+			Expect(st.Requests).To(Equal(2))
+			Expect(st.Sessions).To(Equal([]string{"d"}))
+			Expect(st.PeakInFlight).To(Equal(1))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
