@@ -8,6 +8,7 @@ KATA := .kata/bin/kata
 N    ?=
 M    ?=
 ARGS ?=
+J    ?= 2
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean
 
@@ -35,11 +36,11 @@ mutant: tool ## run kata N's specs against mutant M: make mutant N=1 M=unbounded
 mutants: tool ## list kata N's mutants and the spec meant to kill each: make mutants N=1
 	@$(KATA) mutants $(N)
 
-proof: tool ## prove the katas (all, or N='1 3'): solution passes, stub fails, mutants killed
-	@$(KATA) proof $(N)
+proof: tool ## prove katas (all, or N='1 3'; J=2 at a time): solution passes, stub fails, mutants die
+	@$(KATA) proof -j $(J) $(N)
 
 test: tool ## everything CI runs: gofmt, go vet, library specs, the proof of every kata
-	@$(KATA) test
+	@$(KATA) test -j $(J)
 
 check-format: tool ## list the .go files that are not gofmt clean
 	@$(KATA) check-format

@@ -11,11 +11,12 @@ import (
 	"time"
 )
 
-// runLogged runs `go args...` in root, its output saved to logPath and
+// runLogged runs `go args...` in dir, its output saved to logPath and
 // returned. The command is interrupted when ctx ends (Ctrl-C or the per-check
-// timeout): its whole process group first gets SIGINT, so Ginkgo can still
-// write its report, then SIGKILL.
-func runLogged(ctx context.Context, root, logPath string, args []string) (code int, output string, err error) {
+// timeout): its whole process group gets SIGINT three times, two seconds
+// apart (Ginkgo's levels: clean up and report, report only, bail out), so
+// Ginkgo still writes its report; SIGKILL follows if that is not enough.
+func runLogged(ctx context.Context, dir, logPath string, args []string) (code int, output string, err error) {
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return -1, "", err
 	}
@@ -28,25 +29,35 @@ func runLogged(ctx context.Context, root, logPath string, args []string) (code i
 	w := io.MultiWriter(logFile, &buf)
 
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
+	cmd.Dir = dir
 	cmd.Env = kataEnv()
 	cmd.Stdout, cmd.Stderr = w, w
 	ownProcessGroup(cmd)
-	cmd.Cancel = func() error { return interruptGroup(cmd) }
-	cmd.WaitDelay = 20 * time.Second
+	exited := make(chan struct{})
+	cmd.Cancel = func() error {
+		go func() {
+			for range 2 {
+				select {
+				case <-exited:
+					return
+				case <-time.After(2 * time.Second):
+					_ = interruptGroup(cmd)
+				}
+			}
+		}()
+		return interruptGroup(cmd)
+	}
+	cmd.WaitDelay = 15 * time.Second
 
 	runErr := cmd.Run()
+	close(exited)
 	killGroup(cmd) // whatever the test binary left behind in its group
 	var ee *exec.ExitError
 	switch {
 	case runErr == nil:
 		return 0, buf.String(), nil
 	case errors.As(runErr, &ee):
-		code := ee.ExitCode()
-		if code < 0 {
-			code = 128 + 9 // killed by a signal
-		}
-		return code, buf.String(), nil
+		return ee.ExitCode(), buf.String(), nil // -1: killed by a signal
 	default:
 		return -1, buf.String(), runErr
 	}

@@ -95,6 +95,9 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 	fmt.Fprintf(r.stdout, "\n%d checks in %.1fs (at most %d go test processes at a time); full logs in .kata/logs/\n",
 		len(checks), time.Since(start).Seconds(), *jobs)
 	fmt.Fprintf(r.stdout, "%d passed, %d failed\n", passed, failed)
+	if ctx.Err() != nil {
+		return exitCode(130)
+	}
 	if failed > 0 {
 		return exitCode(1)
 	}
@@ -119,8 +122,9 @@ func runChecks(ctx context.Context, checks []*check, jobs int, timeout time.Dura
 				c.Elapsed = time.Since(t0)
 				if errors.Is(cctx.Err(), context.DeadlineExceeded) {
 					c.Verdict = fail("killed after %s (-timeout): a suite Timeout should have ended it first", timeout)
-				} else if ctx.Err() != nil && !c.Verdict.OK {
-					c.Verdict.Note = "interrupted: " + c.Verdict.Note
+				} else if ctx.Err() != nil {
+					// A spec "killed" by Ctrl-C proves nothing.
+					c.Verdict = verdict{Note: "interrupted (Ctrl-C)", Detail: c.Verdict.Detail}
 				}
 				cancel()
 				report(c, true)
@@ -204,8 +208,11 @@ func (r *runner) goTestKata(ctx context.Context, c *check, k kata, what string, 
 		}
 		args = append(args, "-overlay="+p)
 	}
-	args = append(args, k.Pkg(), "-ginkgo.no-color", "-ginkgo.json-report="+reportPath)
-	code, out, err := runLogged(ctx, r.root, c.LogPath, args)
+	// No package argument: go test run in the package folder streams the
+	// test binary's output as it comes (with a package argument it buffers
+	// it, and an interrupted run would leave an empty log).
+	args = append(args, "-ginkgo.no-color", "-ginkgo.json-report="+reportPath)
+	code, out, err := runLogged(ctx, k.path(r.root), c.LogPath, args)
 	c.Output = out
 	if err != nil {
 		return runOutcome{ExitCode: code, Output: out + "\n" + err.Error()}

@@ -102,6 +102,8 @@ func noReport(o runOutcome) verdict {
 		return fail("does not build")
 	case strings.Contains(o.Output, "[no test files]"):
 		return fail("the package has no test files")
+	case o.ExitCode < 0:
+		return fail("no Ginkgo report: the run was killed by a signal")
 	case o.ExitCode == 0:
 		return fail("no Ginkgo report: does the suite call RunSpecs (harness.RunSuite)?")
 	default:
