@@ -1,6 +1,9 @@
 package harness
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/onsi/ginkgo/v2"
 	"go.uber.org/goleak"
 )
@@ -34,5 +37,16 @@ func leakMessage(err error) string {
 		"  - a harness.Session never closed (its keep-alive connections each keep two goroutines);\n" +
 		"  - a goroutine started but not waited for (sync.WaitGroup.Wait, errgroup.Group.Wait).\n" +
 		"The stacks below show where each leaked goroutine is blocked; look for your package's\n" +
-		"file names in them. See the README of kata 08, \"leaks\".\n\n" + err.Error()
+		"file names in them. See the README of kata 08, \"leaks\".\n\n" + trimStacks(err.Error(), 6)
+}
+
+// trimStacks keeps the first keep goroutines of a goleak report and counts
+// the rest: a leak of 160 connections is clear from a few of them.
+func trimStacks(report string, keep int) string {
+	const sep = "\n Goroutine "
+	parts := strings.Split(report, sep)
+	if len(parts) <= keep {
+		return report
+	}
+	return strings.Join(parts[:keep], sep) + fmt.Sprintf("\n … and %d more goroutines like these.", len(parts)-keep)
 }

@@ -7,6 +7,7 @@ import (
 	"testing/synctest"
 
 	"github.com/onsi/ginkgo/v2"
+	"go.uber.org/goleak"
 )
 
 // Virtual runs body inside a testing/synctest bubble, on virtual time: time
@@ -36,11 +37,18 @@ func Virtual(body func()) {
 		ginkgo.Fail("harness.Virtual: no running suite: start the suite with harness.RunSuite")
 		return
 	}
+	before := goleak.IgnoreCurrent()
 	defer func() {
 		// Panics of the body are reported by GinkgoRecover inside the
-		// bubble; what reaches here is synctest's own report of a deadlock.
+		// bubble; what reaches here is synctest's own report: a deadlock,
+		// or goroutines left blocked when the body returned. They stay
+		// blocked for good, so their stacks can be shown.
 		if r := recover(); r != nil {
-			ginkgo.Fail(deadlockMessage(r))
+			stuck := ""
+			if err := goleak.Find(before); err != nil {
+				stuck = "\n\n" + trimStacks(err.Error(), 6)
+			}
+			ginkgo.Fail(deadlockMessage(r) + stuck)
 		}
 	}()
 	synctest.Test(suiteT, func(*testing.T) {
@@ -49,15 +57,24 @@ func Virtual(body func()) {
 	})
 }
 
-// deadlockMessage explains a panic of synctest, usually a deadlock.
+// deadlockMessage explains a panic of synctest.
 func deadlockMessage(r any) string {
 	msg := fmt.Sprint(r)
-	if !strings.Contains(msg, "deadlock") {
-		return "harness.Virtual: the synctest bubble failed: " + msg
+	switch {
+	case strings.Contains(msg, "main bubble goroutine has exited"):
+		return "The run returned, but goroutines it started were still blocked, with nothing left that\n" +
+			"could wake them: a goroutine leak (synctest said: " + msg + ").\n" +
+			"The usual causes: a response body never closed (its connection's goroutines wait for it);\n" +
+			"a Session never closed; a worker blocked sending a result nobody reads; a worker ranging\n" +
+			"over a jobs channel that is never closed; goroutines not waited for before returning.\n" +
+			"Their stacks are below: look for your package's file names. See your kata's README, \"Hints\"."
+	case strings.Contains(msg, "deadlock"):
+		return "Every goroutine of the run was blocked for good: a deadlock (synctest said: " + msg + ").\n" +
+			"Nothing could ever wake them: no timer was pending and no other goroutine was running.\n" +
+			"The usual causes: workers ranging over a jobs channel that is never closed; a send on\n" +
+			"an unbuffered channel that nobody receives; wg.Wait() on a WaitGroup whose Done is never\n" +
+			"called; a result channel read once more than it is written. Their stacks are below.\n" +
+			"See your kata's README, \"Hints\"."
 	}
-	return "Every goroutine of the run was blocked for good: a deadlock (synctest said: " + msg + ").\n" +
-		"Nothing could ever wake them: no timer was pending and no other goroutine was running.\n" +
-		"The usual causes: workers ranging over a jobs channel that is never closed; a send on\n" +
-		"an unbuffered channel that nobody receives; wg.Wait() on a WaitGroup whose Done is never\n" +
-		"called; a result channel read once more than it is written. See your kata's README, \"Hints\"."
+	return "harness.Virtual: the synctest bubble failed: " + msg
 }

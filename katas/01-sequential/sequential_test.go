@@ -1,0 +1,251 @@
+package sequential_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/01-sequential"
+)
+
+// latency is the fake server's latency on virtual time: long, as the real
+// sites were, and free, since virtual time costs no real time.
+const latency = 100 * time.Millisecond
+
+var _ = Describe("Task 1: DownloadSite", func() {
+	It("reads the big page whole: 10282 bytes", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(size).To(Equal(fakeserver.BigSize), "the size is the number of bytes of the body, read to the end")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("reads the small page: 275 bytes", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.SmallPath)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(size).To(Equal(fakeserver.SmallSize))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("closes each body, so one session reuses one connection", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		for _, url := range fakeserver.SitesN(srv.URL, 6) {
+			_, err := sequential.DownloadSite(ctx, session, url)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Expect(srv.Stats()).To(harness.HaveOpenedConnections(1))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		url := srv.URL + fakeserver.SmallPath
+		_, err := sequential.DownloadSite(ctx, session, url)
+		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
+		var httpErr *harness.HTTPError
+		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
+		Expect(httpErr.StatusCode).To(Equal(500))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("gives up when the context's deadline passes", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+			defer srv.Close()
+			session := harness.NewSite(srv).NewSession()
+			defer session.Close()
+
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			start := time.Now()
+			_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
+			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
+			Expect(time.Since(start)).To(harness.TakeExactly(3 * time.Second))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 2: DownloadAll", func() {
+	It("downloads the 160 sites in input order", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+
+			pages, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, io.Discard)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(srv.Stats()).To(harness.HaveRequestedInOrder(urls))
+			Expect(pages).To(HaveLen(len(urls)))
+			for i, p := range pages {
+				want := fakeserver.BigSize
+				if i%2 == 1 {
+					want = fakeserver.SmallSize
+				}
+				Expect(p).To(Equal(sequential.Page{URL: urls[i], Size: want}), "pages[%d] must be the page of urls[%d]", i, i)
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("uses one session and one connection, one request at a time", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+
+			_, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			Expect(err).NotTo(HaveOccurred())
+			stats := srv.Stats()
+			Expect(stats).To(harness.HaveUsedSessions(1))
+			Expect(stats).To(harness.HaveOpenedConnections(1))
+			Expect(stats).To(harness.HavePeakInFlight(1))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("takes exactly 160 × the latency on virtual time", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+
+			start := time.Now()
+			_, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(time.Since(start)).To(harness.TakeExactly(160 * latency))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("writes a Read line per site over real loopback, and closes its session", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
+		DeferCleanup(srv.Close)
+		site := harness.NewSite(srv)
+		urls := fakeserver.SitesN(srv.URL, 4)
+
+		var out strings.Builder
+		_, err := sequential.DownloadAll(ctx, site.NewSession, urls, &out)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(out.String()).To(Equal(
+			"Read 10282 from "+urls[0]+"\n"+
+				"Read 275 from "+urls[1]+"\n"+
+				"Read 10282 from "+urls[2]+"\n"+
+				"Read 275 from "+urls[3]+"\n"), "one line per page, as the original printed: Read <size> from <url>")
+		Expect(site.Made()).To(Equal(1), "make one session for the whole run")
+		Expect(site.Open()).To(Equal(0), "close the session before returning (defer session.Close())")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops at the first error, returns the pages read so far and names the URL", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 5}))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+
+			pages, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, io.Discard)
+			Expect(err).To(MatchError(ContainSubstring(urls[4])), "the error must name the URL that failed")
+			Expect(pages).To(HaveLen(4), "the four pages read before the error are returned, not lost")
+			Expect(srv.Stats().Requests).To(Equal(5), "no request may follow the one that failed")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops when the context is cancelled mid-run", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+
+			ctx, cancel := context.WithTimeout(context.Background(), 10*latency+latency/2)
+			defer cancel()
+			start := time.Now()
+			pages, err := sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error must come back (wrapped with %%w is fine)")
+			Expect(pages).To(HaveLen(10), "ten pages were read before the deadline: return them")
+			Expect(time.Since(start)).To(harness.TakeExactly(10*latency+latency/2), "stop at the deadline, not at the end of the list")
+			Expect(srv.Stats().Requests).To(Equal(11))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("answers an empty list with no request and an empty result", func(ctx SpecContext) {
+		srv := fakeserver.New()
+		DeferCleanup(srv.Close)
+
+		pages, err := sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, nil, io.Discard)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pages).To(BeEmpty())
+		Expect(srv.Stats().Requests).To(BeZero())
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("rejects a nil session maker and a nil writer with clear errors", func(ctx SpecContext) {
+		srv := fakeserver.New()
+		DeferCleanup(srv.Close)
+		urls := fakeserver.SitesN(srv.URL, 2)
+
+		_, err := sequential.DownloadAll(ctx, nil, urls, io.Discard)
+		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
+		_, err = sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, urls, nil)
+		Expect(err).To(MatchError(ContainSubstring("out")), "name the argument that is wrong")
+		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 3: Summary", func() {
+	It("formats the closing line of the original program", func(SpecContext) {
+		Expect(sequential.Summary(160, 3200*time.Millisecond)).To(Equal("Downloaded 160 sites in 3.20 seconds"))
+		Expect(sequential.Summary(2, 14_312*time.Millisecond)).To(Equal("Downloaded 2 sites in 14.31 seconds"))
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 4: CPUBound", func() {
+	It("sums exactly, past what a uint64 holds", func(SpecContext) {
+		Expect(sequential.CPUBound(5_000_000).String()).To(Equal("41666654166667500000"),
+			"41,666,654,166,667,500,000 is larger than a uint64's 18,446,744,073,709,551,615: carry into U128.Hi (math/bits.Add64)")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("agrees with the closed form n(n-1)(2n-1)/6, and is 0 for n <= 0", func(SpecContext) {
+		for _, n := range []int{1, 2, 3, 10, 1000, 6_074_001} {
+			Expect(sequential.CPUBound(n)).To(Equal(harness.ClosedForm(n)), "CPUBound(%d)", n)
+		}
+		Expect(sequential.CPUBound(0)).To(Equal(harness.U128{}))
+		Expect(sequential.CPUBound(-5)).To(Equal(harness.U128{}), "an empty range sums to 0")
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 5: FindSums", func() {
+	It("computes every sum of the workload, in order", func(ctx SpecContext) {
+		numbers := harness.CPUNumbers()
+		sums, err := sequential.FindSums(ctx, numbers)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sums).To(HaveLen(len(numbers)))
+		for i, n := range numbers {
+			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] is CPUBound(%d)", i, n)
+		}
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops at a cancelled context and returns the sums done so far", func(ctx SpecContext) {
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		sums, err := sequential.FindSums(cancelled, []int{10, 20})
+		Expect(err).To(MatchError(context.Canceled))
+		Expect(sums).To(BeEmpty())
+
+		empty, err := sequential.FindSums(ctx, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(empty).To(BeEmpty())
+	}, SpecTimeout(harness.SpecTimeout))
+})

@@ -1,0 +1,103 @@
+// mutant: sums in a uint64, which wraps past 18,446,744,073,709,551,615
+// killed-by: sums exactly, past what a uint64 holds
+
+// Package sequential is kata 01: the synchronous baseline. Every other kata
+// is measured against what you write here.
+package sequential
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/concurrency-katas/go-katas/harness"
+)
+
+// A Page is what one download gave: the URL and how many bytes its body had.
+type Page struct {
+	URL  string
+	Size int
+}
+
+// DownloadSite downloads url with session and returns the size of the body
+// in bytes. It reads the body to the end and closes it, so the session can
+// reuse its connection for the next request. Errors name the URL (the
+// Session's errors already do).
+func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
+	resp, err := session.Get(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err != nil {
+		return int(n), fmt.Errorf("GET %s: reading the body: %w", url, err)
+	}
+	return int(n), nil
+}
+
+// DownloadAll downloads urls one after another, in order, with ONE session
+// made by newSession and closed before returning. For each page it writes
+// a line "Read <size> from <url>" to out, and it returns the pages in the
+// order of urls.
+//
+// On the first error it stops, and returns the pages read so far with the
+// error. If ctx is cancelled it stops the same way. An empty urls makes no
+// request and returns an empty slice. A nil newSession or out is an error.
+func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, out io.Writer) ([]Page, error) {
+	if newSession == nil {
+		return nil, errors.New("DownloadAll: newSession is nil: pass a function that makes a Session, such as site.NewSession")
+	}
+	if out == nil {
+		return nil, errors.New("DownloadAll: out is nil: pass where the report goes, such as os.Stdout or io.Discard")
+	}
+	pages := make([]Page, 0, len(urls))
+	if len(urls) == 0 {
+		return pages, nil
+	}
+	session := newSession()
+	defer session.Close()
+	for _, url := range urls {
+		size, err := DownloadSite(ctx, session, url)
+		if err != nil {
+			return pages, err
+		}
+		fmt.Fprintf(out, "Read %d from %s\n", size, url)
+		pages = append(pages, Page{URL: url, Size: size})
+	}
+	return pages, nil
+}
+
+// Summary returns the line the original program printed at the end of a
+// run, such as "Downloaded 160 sites in 3.20 seconds" (seconds with two
+// decimals).
+func Summary(sites int, elapsed time.Duration) string {
+	return fmt.Sprintf("Downloaded %d sites in %.2f seconds", sites, elapsed.Seconds())
+}
+
+// CPUBound returns the sum of i*i for 0 <= i < n, exactly: for n =
+// 5_000_000 that is 41,666,654,166,667,500,000, too large for a uint64. For
+// n <= 0 the sum is 0 (as Python's sum over an empty range).
+func CPUBound(n int) harness.U128 {
+	var sum uint64
+	for i := uint64(0); i < uint64(max(n, 0)); i++ {
+		sum += i * i
+	}
+	return harness.U128{Lo: sum}
+}
+
+// FindSums returns CPUBound(n) for each of numbers, in order, computed one
+// after another. It checks ctx before each number and, if ctx is done,
+// returns the sums computed so far with ctx's error.
+func FindSums(ctx context.Context, numbers []int) ([]harness.U128, error) {
+	sums := make([]harness.U128, 0, len(numbers))
+	for _, n := range numbers {
+		if err := ctx.Err(); err != nil {
+			return sums, err
+		}
+		sums = append(sums, CPUBound(n))
+	}
+	return sums, nil
+}
