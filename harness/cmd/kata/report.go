@@ -195,6 +195,9 @@ func evalStub(o runOutcome) verdict {
 		v.Detail = append(survivors, suiteNotes(o.Reports)...)
 		return v
 	}
+	if harness := len(specs) - learner; harness > 0 {
+		return pass("all %d learner specs failed (%d %s specs not counted)", learner, harness, harnessLabel)
+	}
 	return pass("all %d learner specs failed", learner)
 }
 
@@ -268,6 +271,9 @@ func evalMutant(m mutant, o runOutcome) verdict {
 	}
 	if v.OK {
 		v.Note = "killed by " + strings.Join(killers, ", ")
+		if others := len(failedNames) - len(killers); others > 0 {
+			v.Note += fmt.Sprintf(" (%d failed in all)", len(failedNames))
+		}
 	}
 	return v
 }
