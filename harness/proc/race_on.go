@@ -1,0 +1,6 @@
+//go:build race
+
+package proc
+
+// raceEnabled reports whether this binary was built with -race.
+const raceEnabled = true
