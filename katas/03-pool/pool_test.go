@@ -1,0 +1,147 @@
+package pool_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/03-pool"
+)
+
+var _ = Describe("Task 1: DownloadSite", func() {
+	It("reads a page whole and returns its size", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		for _, url := range fakeserver.SitesN(srv.URL, 4) {
+			size, err := pool.DownloadSite(ctx, session, url)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(size).To(Equal(sizeOf(url)), "the size is the number of bytes of the body of %s, read to the end", url)
+		}
+		Expect(srv.Stats()).To(harness.HaveOpenedConnections(1), "read each body to the end and close it, so the session reuses its connection")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		url := srv.URL + fakeserver.BigPath
+		_, err := pool.DownloadSite(ctx, session, url)
+		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
+		var httpErr *harness.HTTPError
+		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
+		Expect(httpErr.StatusCode).To(Equal(500))
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 2: a bounded pool", func() {
+	for _, c := range []struct{ urls, workers int }{{160, workers}, {20, 3}, {160, 1}} {
+		It(fmt.Sprintf("keeps %d requests in flight for %d URLs with %d workers: never more, and that many at once", c.workers, c.urls, c.workers), func(SpecContext) {
+			harness.Virtual(func() {
+				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+				defer srv.Close()
+
+				pages, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(done(pages)).To(HaveLen(c.urls), "every page is downloaded")
+				Expect(srv.Stats()).To(harness.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
+			})
+		}, SpecTimeout(harness.SpecTimeout))
+	}
+
+	for _, c := range []struct{ urls, workers int }{{160, workers}, {13, workers}, {160, 160}} {
+		rounds := ceilDiv(c.urls, c.workers)
+		It(fmt.Sprintf("takes exactly ⌈%d/%d⌉ = %d × the latency on virtual time", c.urls, c.workers, rounds), func(SpecContext) {
+			harness.Virtual(func() {
+				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+				defer srv.Close()
+
+				start := time.Now()
+				_, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(time.Since(start)).To(harness.TakeExactly(time.Duration(rounds)*latency),
+					"%d workers make %d rounds of requests for %d URLs, each round one latency long", c.workers, rounds, c.urls)
+			})
+		}, SpecTimeout(harness.SpecTimeout))
+	}
+
+	It("downloads every page over real loopback, and closes every session before returning", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
+		DeferCleanup(srv.Close)
+		site := harness.NewSite(srv)
+		urls := fakeserver.SitesN(srv.URL, 20)
+
+		pages, err := pool.DownloadAll(ctx, site.NewSession, urls, workers)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(done(pages)).To(HaveLen(20))
+		Expect(srv.Stats().Requests).To(Equal(20), "one request per URL")
+		Expect(site.Made()).To(Equal(workers), "one session per worker")
+		Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns (defer session.Close() in the worker)")
+	}, SpecTimeout(loopbackTimeout))
+})
+
+var _ = Describe("Task 3: one session per worker", func() {
+	It("gives each worker its own session, used by one request at a time", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			site := harness.NewSite(srv)
+
+			_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.Sites(srv.URL), workers)
+			Expect(err).NotTo(HaveOccurred(), "a Session shared by two workers fails with ErrConcurrentUse")
+			stats := srv.Stats()
+			Expect(stats).To(harness.UseEachSessionOneAtATime())
+			Expect(stats).To(harness.HaveUsedSessions(workers), "one session per worker, made once when the worker starts")
+			Expect(stats).To(harness.HaveOpenedConnections(workers), "each worker's session reuses its one connection")
+			Expect(site.Made()).To(Equal(workers), "make each worker's session once, not once per URL")
+			Expect(site.Open()).To(BeZero(), "each worker closes its session when it ends")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("starts no more workers than there are URLs", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			site := harness.NewSite(srv)
+
+			start := time.Now()
+			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 3), 10)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(done(pages)).To(HaveLen(3))
+			Expect(site.Made()).To(Equal(3), "3 URLs need only 3 workers: start min(workers, len(urls)), each with one session")
+			Expect(srv.Stats()).To(harness.HavePeakInFlight(3))
+			Expect(time.Since(start)).To(harness.TakeExactly(latency))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 4: results in input order", func() {
+	It("returns each page at its URL's index, though they finish in another order", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
+			defer srv.Close()
+			urls := fakeserver.SitesN(srv.URL, 40)
+
+			pages, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, workers)
+			Expect(err).NotTo(HaveOccurred())
+			stats := srv.Stats()
+			Expect(finishOrder(stats)).NotTo(Equal(stats.Order()),
+				"the server's jitter should make requests finish out of order; if they did not, this spec proves nothing (a harness problem, not yours)")
+			Expect(pages).To(HaveLen(len(urls)))
+			for i, url := range urls {
+				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
+					"pages[%d] must be the page of urls[%d], as executor.map keeps the input order: write each result at its URL's index", i, i)
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})

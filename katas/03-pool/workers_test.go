@@ -1,0 +1,112 @@
+package pool_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/03-pool"
+)
+
+// poolSizes are the pool sizes of the sweep, up to one worker per URL.
+var poolSizes = []int{1, 2, 5, 10, 50, 160}
+
+// A sweepRow is what one run of the sweep measured.
+type sweepRow struct {
+	workers     int
+	elapsed     time.Duration
+	sessions    int
+	connections int
+	peak        int
+	pages       int
+	err         error
+}
+
+// sweepTable formats rows as the table the spec prints: time, speed-up over
+// one worker, the cost (sessions and connections), and the time each added
+// worker saved compared with the row above.
+func sweepTable(title string, rows []sweepRow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", title)
+	fmt.Fprintf(&b, "%8s %10s %9s %9s %12s %24s\n", "workers", "time", "speed-up", "sessions", "connections", "saved per added worker")
+	for i, r := range rows {
+		saved := "-"
+		if i > 0 {
+			prev := rows[i-1]
+			saved = ((prev.elapsed - r.elapsed) / time.Duration(r.workers-prev.workers)).Round(10 * time.Microsecond).String()
+		}
+		speedup := 0.0
+		if r.elapsed > 0 {
+			speedup = float64(rows[0].elapsed) / float64(r.elapsed)
+		}
+		fmt.Fprintf(&b, "%8d %10v %8.1f× %9d %12d %24s\n", r.workers, r.elapsed.Round(time.Millisecond), speedup, r.sessions, r.connections, saved)
+	}
+	return b.String()
+}
+
+// sweep runs DownloadAll over the 160 sites once per pool size, each run on a
+// new server made by newServer, and returns what each run measured. It stops
+// at the first run that fails.
+func sweep(ctx context.Context, newServer func() *fakeserver.Server) []sweepRow {
+	var rows []sweepRow
+	for _, w := range poolSizes {
+		srv := newServer()
+		start := time.Now()
+		pages, err := pool.DownloadAll(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), w)
+		elapsed := time.Since(start)
+		srv.Close()
+		st := srv.Stats()
+		rows = append(rows, sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, len(done(pages)), err})
+		if err != nil {
+			break
+		}
+	}
+	return rows
+}
+
+var _ = Describe("Task 7: how many workers", func() {
+	It("on virtual time, takes ⌈160/W⌉ × the latency with min(W, 160) sessions, for W = 1, 2, 5, 10, 50, 160", func(SpecContext) {
+		var rows []sweepRow
+		harness.Virtual(func() {
+			rows = sweep(context.Background(), func() *fakeserver.Server {
+				return fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			})
+		})
+		AddReportEntry("pool sizes on virtual time (latency 100ms, 160 URLs)", sweepTable("virtual time, latency 100ms, 160 URLs", rows))
+
+		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
+		for _, r := range rows {
+			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
+			Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
+			want := min(r.workers, fakeserver.SiteCount)
+			Expect(r.elapsed).To(harness.TakeExactly(time.Duration(ceilDiv(fakeserver.SiteCount, r.workers))*latency),
+				"workers = %d: %d rounds of one latency each", r.workers, ceilDiv(fakeserver.SiteCount, r.workers))
+			Expect(r.sessions).To(Equal(want), "workers = %d: one session per worker, each its own (see \"Sessions\")", r.workers)
+			Expect(r.connections).To(Equal(want), "workers = %d: one connection per session (see \"Sessions\")", r.workers)
+			Expect(r.peak).To(Equal(want), "workers = %d: that many requests in flight at once (see \"What the server sees\")", r.workers)
+		}
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("on real loopback, measures the wall-clock time of each pool size, and 5 workers beat 1", func(ctx SpecContext) {
+		// 5 ms: long enough that waiting dominates, short enough that the
+		// one-worker run (160 × 5 ms) takes about a second.
+		rows := sweep(ctx, func() *fakeserver.Server {
+			return fakeserver.New(fakeserver.WithLatency(5 * time.Millisecond))
+		})
+		AddReportEntry("pool sizes on real loopback (latency 5ms, 160 URLs)", sweepTable("real loopback, latency 5ms, 160 URLs", rows))
+
+		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
+		for _, r := range rows {
+			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
+			Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
+		}
+		// 5 workers would ideally be 5× faster than 1; 2× holds on a loaded machine.
+		Expect(rows[2].elapsed).To(harness.BeFasterThan(rows[0].elapsed, 2), "5 workers against 1, measured in the same run")
+	}, SpecTimeout(loopbackTimeout))
+})
