@@ -7,8 +7,9 @@ import (
 	"net/http"
 )
 
-// misbehave answers a request the way fault says.
-func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault, body []byte, span *Span) {
+// misbehave answers a request the way fault says. It returns what must be
+// done after the span is recorded (closing a hijacked connection), or nil.
+func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault, body []byte, span *Span) (after func()) {
 	switch f.Kind {
 	case StatusFault:
 		code := f.Status
@@ -25,15 +26,14 @@ func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault,
 		}
 		span.Canceled = true
 		if conn != nil {
-			conn.Close()
+			return func() { conn.Close() }
 		}
 
 	case TruncateFault:
 		conn := hijack(w)
 		if conn == nil {
-			return
+			return nil
 		}
-		defer conn.Close()
 		half := body[:len(body)/2]
 		header := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", len(body))
 		span.Status = http.StatusOK
@@ -42,6 +42,7 @@ func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault,
 			span.Bytes = n
 		}
 		span.Canceled = true
+		return func() { conn.Close() }
 
 	case SlowBodyFault:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -55,14 +56,17 @@ func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault,
 			span.Bytes += n
 			if err != nil {
 				span.Canceled = true
-				return
+				return nil
+			}
+			if i == chunks-1 {
+				break // the last chunk is flushed when the handler returns: see writeBody
 			}
 			if flusher != nil {
 				flusher.Flush()
 			}
-			if i < chunks-1 && !sleep(ctx, f.Delay) {
+			if !sleep(ctx, f.Delay) {
 				span.Canceled = true
-				return
+				return nil
 			}
 		}
 
@@ -70,6 +74,7 @@ func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault,
 		<-ctx.Done()
 		span.Canceled = true
 	}
+	return nil
 }
 
 // hijack takes the connection over from net/http, or returns nil if it

@@ -243,6 +243,12 @@ func (s *Server) end(span Span) {
 	defer s.mu.Unlock()
 	s.stats.InFlight--
 	s.stats.Spans = append(s.stats.Spans, span)
+}
+
+// release notes that a handler has finished all it does, for Close.
+func (s *Server) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.active--
 	if s.active == 0 && s.drained != nil {
 		close(s.drained)
@@ -254,7 +260,20 @@ func (s *Server) end(span Span) {
 // or misbehave as a fault says.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	span, fault := s.begin(r)
-	defer func() { s.end(span) }()
+	// The span is recorded before the client can see the end of the
+	// response: the last bytes of every answer stay in net/http's buffer
+	// until this handler returns (see writeBody), and a hijacked connection
+	// is closed only after the span is recorded. So a client that has read a
+	// whole response, or seen the connection drop, finds its request in
+	// Stats.
+	var after func()
+	defer func() {
+		s.end(span)
+		if after != nil {
+			after()
+		}
+		s.release()
+	}()
 
 	ctx := r.Context()
 	if !sleep(ctx, span.Latency) {
@@ -271,11 +290,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		span.Status = http.StatusOK
-		n, err := w.Write(body)
+		n, err := writeBody(w, body)
 		span.Bytes, span.Canceled = n, err != nil
 		return
 	}
-	s.misbehave(ctx, w, fault, body, &span)
+	after = s.misbehave(ctx, w, fault, body, &span)
+}
+
+// writeBody writes body to w, all but its last byte at once (a body larger
+// than net/http's buffer goes straight to the connection) and the last byte
+// into the buffer, which net/http flushes only after the handler returns.
+// So the client cannot have the whole body before the span is recorded.
+func writeBody(w http.ResponseWriter, body []byte) (int, error) {
+	if len(body) == 0 {
+		return 0, nil
+	}
+	n, err := w.Write(body[:len(body)-1])
+	if err != nil {
+		return n, err
+	}
+	m, err := w.Write(body[len(body)-1:])
+	return n + m, err
 }
 
 // sleep waits for d or until ctx is done, and reports whether d passed.

@@ -52,6 +52,27 @@ var _ = Describe("Stats", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
+	for _, nw := range networks {
+		It("has recorded a request's span by the time its client has the whole answer, "+nw.name, func(ctx SpecContext) {
+			srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(
+				fakeserver.Fault{Kind: fakeserver.SlowBodyFault, Delay: time.Microsecond, Every: 3},
+				fakeserver.Fault{Kind: fakeserver.StatusFault, Every: 5},
+			))
+			for i := range 60 {
+				mustGet(ctx, client, srv.URL+fakeserver.BigPath)
+				st := srv.Stats()
+				Expect(st.Spans).To(HaveLen(i+1), "request #%d", i+1)
+				Expect(st.InFlight).To(BeZero())
+			}
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() { mustGet(ctx, client, srv.URL+fakeserver.BigPath) })
+			}
+			wg.Wait()
+			Expect(srv.Stats().Spans).To(HaveLen(68))
+		}, SpecTimeout(harness.SpecTimeout))
+	}
+
 	It("sees InFlight while requests wait", func(SpecContext) {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
