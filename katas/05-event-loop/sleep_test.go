@@ -1,0 +1,82 @@
+package eventloop_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness"
+	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
+)
+
+var _ = Describe("Task 3: Sleep", func() {
+	It("sleeps on virtual time: three tasks sleeping 100 ms at once take 100 ms together", func(SpecContext) {
+		spinWatchdog()
+		harness.Virtual(func() {
+			var l eventloop.Loop
+			start := time.Now()
+			woke := map[string]time.Duration{}
+			for _, name := range []string{"one", "two", "three"} {
+				spawn(&l, name, func(t *eventloop.Task) error {
+					if err := t.Sleep(100 * time.Millisecond); err != nil {
+						return err
+					}
+					woke[name] = time.Since(start)
+					return nil
+				})
+			}
+			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(time.Since(start)).To(harness.TakeExactly(100*time.Millisecond),
+				"sleeping tasks wait TOGETHER: the loop runs the others while one sleeps (README, \"The waiting list\")")
+			Expect(woke).To(Equal(map[string]time.Duration{"one": 100 * time.Millisecond, "two": 100 * time.Millisecond, "three": 100 * time.Millisecond}),
+				"each task wakes at its own deadline, not before and not after")
+		})
+	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
+
+	It("wakes sleepers in order of their deadlines, ties first come first served", func(SpecContext) {
+		spinWatchdog()
+		harness.Virtual(func() {
+			var l eventloop.Loop
+			start := time.Now()
+			var woke []string
+			var at []time.Duration
+			for _, s := range []struct {
+				name string
+				d    time.Duration
+			}{{"30ms", 30 * time.Millisecond}, {"10ms-a", 10 * time.Millisecond}, {"20ms", 20 * time.Millisecond}, {"10ms-b", 10 * time.Millisecond}} {
+				spawn(&l, s.name, func(t *eventloop.Task) error {
+					if err := t.Sleep(s.d); err != nil {
+						return err
+					}
+					woke = append(woke, s.name)
+					at = append(at, time.Since(start))
+					return nil
+				})
+			}
+			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(woke).To(Equal([]string{"10ms-a", "10ms-b", "20ms", "30ms"}),
+				"the earliest deadline wakes first; two equal deadlines wake in the order the tasks went to sleep")
+			Expect(at).To(Equal([]time.Duration{10 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond}))
+		})
+	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
+
+	It("waits for the next deadline without burning CPU", func(ctx SpecContext) {
+		const nap = 300 * time.Millisecond
+		var l eventloop.Loop
+		for _, name := range []string{"one", "two", "three"} {
+			spawn(&l, name, func(t *eventloop.Task) error { return t.Sleep(nap) })
+		}
+		cpuBefore, start := cpuTime(), time.Now()
+		Expect(l.Run(ctx)).To(Succeed())
+		wall, cpu := time.Since(start), cpuTime()-cpuBefore
+		Expect(wall).To(BeNumerically(">=", nap), "Sleep(%v) must not wake early", nap)
+		Expect(cpu).To(BeNumerically("<", wall/4),
+			"while every task slept for %v of real time, this process used %v of CPU (%.0f%% of the %v it took).\n"+
+				"A loop with nothing ready must BLOCK until the next deadline (a time.Timer in a select), not\n"+
+				"spin checking the clock: spinning burns a core and, on virtual time, stops the clock for good.\n"+
+				"See README, \"Sleeping without spinning\".",
+			nap, cpu.Round(time.Millisecond), 100*float64(cpu)/float64(wall), wall.Round(time.Millisecond))
+	}, SpecTimeout(harness.SpecTimeout))
+})

@@ -1,0 +1,56 @@
+package eventloop_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness"
+	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
+)
+
+// These specs run on real time: inside a synctest bubble, time does not move
+// while a goroutine computes, so a spin there would never end.
+var _ = Describe("Task 6: Starvation", func() {
+	const spin = 200 * time.Millisecond
+
+	It("lets a task that never yields starve the others: a heartbeat waits out a 200 ms spin", func(ctx SpecContext) {
+		var l eventloop.Loop
+		hb := &heartbeat{}
+		spawn(&l, "heartbeat", hb.task)
+		spawn(&l, "hog", func(*eventloop.Task) error {
+			for start := time.Now(); time.Since(start) < spin; {
+				// computing, never yielding: nobody else can run
+			}
+			hb.stop = true
+			return nil
+		})
+		Expect(l.Run(ctx)).To(Succeed())
+		Expect(hb.longest).To(BeNumerically(">=", spin),
+			"the heartbeat's longest gap was %v, shorter than the hog's %v spin. On a cooperative loop the\n"+
+				"running task keeps control until IT gives it back: a task that never yields must stall every\n"+
+				"other task. If the heartbeat beat meanwhile, tasks are running in parallel (README, \"Starvation\")",
+			hb.longest.Round(time.Millisecond), spin)
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("keeps the heartbeat regular when the same spin yields as it goes", func(ctx SpecContext) {
+		var l eventloop.Loop
+		hb := &heartbeat{}
+		spawn(&l, "heartbeat", hb.task)
+		spawn(&l, "polite", func(t *eventloop.Task) error {
+			for start := time.Now(); time.Since(start) < spin; {
+				if err := t.Yield(); err != nil { // a turn for everyone else, now and then
+					return err
+				}
+			}
+			hb.stop = true
+			return nil
+		})
+		Expect(l.Run(ctx)).To(Succeed())
+		Expect(hb.beats).To(BeNumerically(">", 10), "a yielding task lets the heartbeat beat over and over")
+		Expect(hb.longest).To(BeNumerically("<", spin/2),
+			"the heartbeat's longest gap was %v though the spinning task yielded all along: Yield must give\n"+
+				"the other ready tasks their turn (README, \"Starvation\")", hb.longest.Round(time.Millisecond))
+	}, SpecTimeout(harness.SpecTimeout))
+})

@@ -1,0 +1,145 @@
+package eventloop_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"go.uber.org/goleak"
+
+	"github.com/concurrency-katas/go-katas/harness"
+	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
+)
+
+var _ = Describe("Task 5: Stopping", func() {
+	It("reports a panicking task as an error naming it, and stops the other tasks", func(SpecContext) {
+		harness.Virtual(func() {
+			var l eventloop.Loop
+			start := time.Now()
+			var sleepErr, awaitErr error
+			cleanedUp, orphanRan := 0, false
+			spawn(&l, "sleeper", func(t *eventloop.Task) error {
+				defer func() { cleanedUp++ }()
+				sleepErr = t.Sleep(time.Hour)
+				return sleepErr
+			})
+			spawn(&l, "awaiter", func(t *eventloop.Task) error {
+				defer func() { cleanedUp++ }()
+				awaitErr = t.Await(eventloop.NewFuture()) // never resolved
+				return awaitErr
+			})
+			spawn(&l, "boom", func(t *eventloop.Task) error {
+				if err := t.Yield(); err != nil {
+					return err
+				}
+				spawn(t.Loop(), "orphan", func(*eventloop.Task) error { orphanRan = true; return nil })
+				panic("kaboom")
+			})
+
+			err := l.Run(context.Background())
+			Expect(err).To(MatchError(And(ContainSubstring(`"boom"`), ContainSubstring("kaboom"))),
+				"a panic in a task comes back from Run as an error that names the task and says what it panicked with")
+			Expect(sleepErr).To(MatchError(eventloop.ErrStopped), "the sleeping task is stopped: its Sleep returns ErrStopped")
+			Expect(awaitErr).To(MatchError(eventloop.ErrStopped), "the awaiting task is stopped: its Await returns ErrStopped")
+			Expect(cleanedUp).To(Equal(2), "stopped tasks unwind: their deferred calls run (README, \"Stopping a coroutine\")")
+			Expect(orphanRan).To(BeFalse(), "a task that never started is dropped, not run")
+			Expect(time.Since(start)).To(harness.TakeExactly(0), "stopping does not wait for the sleeper's hour")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops when its context is done: every task gets ErrStopped, Run the context's error", func(SpecContext) {
+		harness.Virtual(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			var l eventloop.Loop
+			start := time.Now()
+			errs := map[string]error{}
+			spawn(&l, "sleeper", func(t *eventloop.Task) error {
+				errs["sleeper"] = t.Sleep(time.Hour)
+				return errs["sleeper"]
+			})
+			spawn(&l, "awaiter", func(t *eventloop.Task) error {
+				errs["awaiter"] = t.Await(eventloop.NewFuture())
+				return errs["awaiter"]
+			})
+			spawn(&l, "ticker", func(t *eventloop.Task) error {
+				for {
+					if err := t.Sleep(10 * time.Millisecond); err != nil {
+						errs["ticker"] = err
+						return err
+					}
+				}
+			})
+			err := l.Run(ctx)
+			Expect(err).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
+			Expect(time.Since(start)).To(harness.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
+			Expect(errs).To(HaveLen(3), "every task was stopped and unwound")
+			for name, err := range errs {
+				Expect(err).To(MatchError(eventloop.ErrStopped), "task %q: a stopped task's Sleep/Await returns ErrStopped", name)
+				Expect(err).To(MatchError(context.DeadlineExceeded), "task %q: the stop error also wraps why: the context's error", name)
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops, once its context is cancelled, even tasks that only ever Yield", func(ctx SpecContext) {
+		runCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var l eventloop.Loop
+		cancelled, yieldsAfterCancel := false, 0
+		for _, name := range []string{"spin-1", "spin-2", "spin-3"} {
+			spawn(&l, name, func(t *eventloop.Task) error {
+				for {
+					if err := t.Yield(); err != nil {
+						return err
+					}
+					if cancelled {
+						yieldsAfterCancel++
+					}
+				}
+			})
+		}
+		spawn(&l, "canceller", func(t *eventloop.Task) error {
+			for range 100 {
+				if err := t.Yield(); err != nil {
+					return err
+				}
+			}
+			cancel()
+			cancelled = true
+			return nil
+		})
+		Expect(l.Run(runCtx)).To(MatchError(context.Canceled))
+		Expect(yieldsAfterCancel).To(BeZero(),
+			"after the context was cancelled, no task may be resumed as if nothing happened: check the context\n"+
+				"on every turn of the loop, not only when it blocks (README, \"Stopping a coroutine\")")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops every coroutine it started, even those it abandons", func(ctx SpecContext) {
+		before := goleak.IgnoreCurrent()
+		runCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var l eventloop.Loop
+		for _, name := range []string{"a", "b", "c", "d"} {
+			spawn(&l, name, func(t *eventloop.Task) error {
+				for {
+					if err := t.Yield(); err != nil {
+						return err
+					}
+				}
+			})
+		}
+		spawn(&l, "canceller", func(t *eventloop.Task) error {
+			if err := t.Yield(); err != nil {
+				return err
+			}
+			cancel()
+			return nil
+		})
+		Expect(l.Run(runCtx)).To(MatchError(context.Canceled))
+		Expect(goleak.Find(before)).To(Succeed(),
+			"Run returned, but goroutines it started are still there. A coroutine made by iter.Pull is a\n"+
+				"goroutine parked until you call next or stop: Run must call stop on every coroutine it\n"+
+				"abandons (README, \"Stopping a coroutine\"). The stacks above show where they wait.")
+	}, SpecTimeout(harness.SpecTimeout))
+})
