@@ -1,0 +1,113 @@
+package processpool_test
+
+import (
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness/proc"
+	processpool "github.com/concurrency-katas/go-katas/katas/09-process-pool"
+)
+
+// The specs check the pool from outside: /proc shows which processes this
+// test process started, and each worker reports its own PID and its
+// parent's. Nothing here trusts what the pool says about itself.
+
+// config is a pool of n workers with no initializer, whose stderr goes to
+// the spec's log.
+func config(n int) processpool.Config {
+	return processpool.Config{Workers: n, Command: proc.Command, Stderr: GinkgoWriter}
+}
+
+// workerChildren returns the worker processes that are children of this
+// test process now (zombies included).
+func workerChildren() []proc.Process {
+	ds, err := proc.Descendants(os.Getpid())
+	Expect(err).NotTo(HaveOccurred())
+	var out []proc.Process
+	for _, d := range ds {
+		if d.PPID == os.Getpid() && strings.HasPrefix(d.Cmd, proc.Argv0) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// start makes a pool with New and registers, to run after the spec, Close
+// and then a clean-up that kills whatever a faulty pool left behind (so the
+// next spec starts clean). It returns the pool and the workers' process
+// groups, as /proc shows them.
+func start(ctx SpecContext, cfg processpool.Config) (*processpool.Pool, []int) {
+	GinkgoHelper()
+	DeferCleanup(cleanUp, []int(nil))
+	pool, err := processpool.New(ctx, cfg)
+	Expect(err).NotTo(HaveOccurred(), "New must start the pool")
+	groups := groupsOf(workerChildren())
+	DeferCleanup(cleanUp, groups)
+	DeferCleanup(func() { _ = pool.Close() })
+	return pool, groups
+}
+
+// groupsOf returns the process groups of ps, except this process's own.
+func groupsOf(ps []proc.Process) []int {
+	var gs []int
+	for _, p := range ps {
+		if p.PGID != syscall.Getpgrp() && !slices.Contains(gs, p.PGID) {
+			gs = append(gs, p.PGID)
+		}
+	}
+	return gs
+}
+
+// cleanUp kills the given groups and those of every descendant left, and
+// reaps zombie children. It is the spec's broom, not the pool's job.
+func cleanUp(groups []int) {
+	ds, _ := proc.Descendants(os.Getpid())
+	proc.Cleanup(os.Getpid(), append(groups, groupsOf(ds)...))
+}
+
+// expectNoLeftovers waits a moment (killed processes need the kernel to end
+// them) for every descendant of this process and every member of groups to
+// be gone.
+func expectNoLeftovers(groups []int) {
+	GinkgoHelper()
+	Eventually(func() ([]proc.Process, error) { return proc.Leftovers(os.Getpid(), groups) }).
+		Within(3 * time.Second).ProbeEvery(20 * time.Millisecond).
+		Should(proc.HaveNoLeftovers())
+}
+
+// pidsOf returns the PIDs of ps.
+func pidsOf(ps []proc.Process) []int {
+	out := make([]int, len(ps))
+	for i, p := range ps {
+		out[i] = p.PID
+	}
+	return out
+}
+
+// whoami parses the answer of the "whoami" task: "PID PPID".
+func whoami(value string) (pid, ppid int) {
+	GinkgoHelper()
+	f := strings.Fields(value)
+	Expect(f).To(HaveLen(2), "a whoami answer is \"PID PPID\", got %q", value)
+	pid, err1 := strconv.Atoi(f[0])
+	ppid, err2 := strconv.Atoi(f[1])
+	Expect(err1).NotTo(HaveOccurred())
+	Expect(err2).NotTo(HaveOccurred())
+	return pid, ppid
+}
+
+// tasks returns n tasks named name with argument arg.
+func tasks(n int, name, arg string) []proc.Task {
+	ts := make([]proc.Task, n)
+	for i := range ts {
+		ts[i] = proc.Task{Name: name, Arg: arg}
+	}
+	return ts
+}

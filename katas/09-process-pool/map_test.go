@@ -1,0 +1,85 @@
+package processpool_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/proc"
+)
+
+var _ = Describe("Task 3: Map", func() {
+	It("answers with exact results, in input order", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(3))
+
+		numbers := []int{5_000_000, 0, 1, 10, 6_074_001, 1000}
+		var ts []proc.Task
+		for _, n := range numbers {
+			ts = append(ts, proc.Task{Name: "sum-of-squares", Arg: fmt.Sprint(n)})
+		}
+		sums, err := pool.Map(ctx, ts)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sums).To(HaveLen(len(numbers)))
+		for i, n := range numbers {
+			Expect(sums[i]).To(Equal(harness.ClosedForm(n).String()), "sums[%d] is the sum of squares below %d", i, n)
+		}
+
+		// The first tasks take longest, so they finish last.
+		var slow []proc.Task
+		var want []string
+		for i := range 9 {
+			slow = append(slow, proc.Task{Name: "echo-after", Arg: fmt.Sprintf("%dms t%d", (9-i)*15, i)})
+			want = append(want, fmt.Sprintf("t%d", i))
+		}
+		got, err := pool.Map(ctx, slow)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(Equal(want), "results[i] must be the answer to tasks[i], whatever order the tasks finished in (README, \"Order\")")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("reuses its N processes: as many distinct PIDs as workers, all children of this process", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(3))
+		children := pidsOf(workerChildren())
+
+		answers, err := pool.Map(ctx, tasks(12, "whoami", "30ms"))
+		Expect(err).NotTo(HaveOccurred())
+		var pids []int
+		for _, a := range answers {
+			pid, ppid := whoami(a)
+			Expect(ppid).To(Equal(os.Getpid()), "every task must run in a child of this test process")
+			if !slices.Contains(pids, pid) {
+				pids = append(pids, pid)
+			}
+		}
+		slices.Sort(pids)
+		Expect(pids).To(Equal(children), "12 tasks on a pool of 3 must run in the 3 processes New started, each reused (README, \"Start-up is expensive\"); %d distinct processes answered", len(pids))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("answers an empty list with an empty result, and a nil ctx with an error", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(1))
+		got, err := pool.Map(ctx, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(BeEmpty())
+		var noCtx context.Context
+		_, err = pool.Map(noCtx, tasks(1, "whoami", ""))
+		Expect(err).To(MatchError(ContainSubstring("context")), "a nil ctx is an error, not a panic")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("reports a task's own error naming the task, and stays usable", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(2))
+		got, err := pool.Map(ctx, []proc.Task{{Name: "sum-of-squares", Arg: "10"}, {Name: "fail", Arg: "boom"}, {Name: "sum-of-squares", Arg: "20"}})
+		Expect(err).To(MatchError(ContainSubstring("task 1 fail(boom)")), "name the task: task <index> <name>(<arg>)")
+		Expect(err).To(MatchError(ContainSubstring("boom")), "pass on the worker's error")
+		Expect(got).To(HaveLen(3), "partial results: a slice as long as the tasks")
+		Expect(got[0]).To(Equal("285"), "task 0 was handed out before the failing task 1: its result is kept")
+		Expect(got[1]).To(BeEmpty(), "a failed task has no value")
+
+		again, err := pool.Map(ctx, tasks(2, "sum-of-squares", "10"))
+		Expect(err).NotTo(HaveOccurred(), "a task's own error does not break the pool: the worker is fine")
+		Expect(again).To(Equal([]string{"285", "285"}))
+	}, SpecTimeout(harness.SpecTimeout))
+})
