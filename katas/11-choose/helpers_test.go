@@ -1,0 +1,124 @@
+package choose_test
+
+import (
+	"net/url"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/11-choose"
+)
+
+// latency is the fake server's latency on virtual time: as slow as a real
+// site, and free, since virtual time costs no real time.
+const latency = 100 * time.Millisecond
+
+// loopbackTimeout bounds the specs that run on real loopback with a short
+// latency: each takes well under a second even under -race on a loaded
+// 2-core machine, so a deadlock is reported sooner than harness.SpecTimeout.
+const loopbackTimeout = 10 * time.Second
+
+// ceilDiv returns ⌈n/d⌉.
+func ceilDiv(n, d int) int { return (n + d - 1) / d }
+
+// bodyOf returns the body the fake server sends for rawURL.
+func bodyOf(rawURL string) []byte {
+	GinkgoHelper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		Fail("bad URL in a spec: " + rawURL)
+	}
+	body, ok := fakeserver.Body(u.Path)
+	if !ok {
+		Fail("no page at " + rawURL)
+	}
+	return body
+}
+
+// cheap is the digest of the virtual-time specs: one round. CPU work takes
+// no virtual time, so they need none to speak of.
+func cheap(body []byte) uint64 { return harness.Digest(body, 1) }
+
+// done returns the pages that were finished.
+func done(pages []choose.Page) []choose.Page {
+	return slices.DeleteFunc(slices.Clone(pages), func(p choose.Page) bool { return !p.Done })
+}
+
+// setGOMAXPROCS sets runtime.GOMAXPROCS for the running spec only.
+func setGOMAXPROCS(n int) {
+	prev := runtime.GOMAXPROCS(n)
+	DeferCleanup(func() { runtime.GOMAXPROCS(prev) })
+}
+
+// A recorder is a digest function that notes when each call started (on
+// the clock of the goroutine that calls it: virtual time inside a bubble)
+// and how many calls ran at once. Its zero value is ready; it is safe for
+// concurrent use, as Run's digest must be.
+type recorder struct {
+	// hold, if not nil, makes every call wait until it is closed, so a
+	// spec can count how many digests the CPU stage runs at once.
+	hold <-chan struct{}
+	// onCall, if not nil, is called with the call's number (1 for the
+	// first) as each call starts.
+	onCall func(n int)
+
+	mu     sync.Mutex
+	starts []time.Time
+	inside int
+	peak   int
+}
+
+// digest is the recorder's digest function: cheap, after the bookkeeping.
+func (r *recorder) digest(body []byte) uint64 {
+	r.mu.Lock()
+	r.starts = append(r.starts, time.Now())
+	n := len(r.starts)
+	r.inside++
+	r.peak = max(r.peak, r.inside)
+	r.mu.Unlock()
+	if r.onCall != nil {
+		r.onCall(n)
+	}
+	if r.hold != nil {
+		<-r.hold
+	}
+	defer func() {
+		r.mu.Lock()
+		r.inside--
+		r.mu.Unlock()
+	}()
+	return cheap(body)
+}
+
+// calls returns how many digests were started.
+func (r *recorder) calls() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.starts)
+}
+
+// first returns when the first digest started (the zero time if none did).
+func (r *recorder) first() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.starts) == 0 {
+		return time.Time{}
+	}
+	return slices.MinFunc(r.starts, time.Time.Compare)
+}
+
+// lastEnd returns when the last request the server saw ended.
+func lastEnd(st fakeserver.Stats) time.Time {
+	var last time.Time
+	for _, sp := range st.Spans {
+		if sp.End.After(last) {
+			last = sp.End
+		}
+	}
+	return last
+}

@@ -1,0 +1,133 @@
+package choose_test
+
+import (
+	"context"
+	"fmt"
+	"testing/synctest"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/11-choose"
+)
+
+var _ = Describe("Task 2: Run", func() {
+	It("downloads and digests every page, in the order of the URLs, whatever order they arrive in", func(SpecContext) {
+		harness.Virtual(func() {
+			// Jitter makes requests finish out of the order they started in.
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+
+			pages, err := choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, cheap)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
+			for i, p := range pages {
+				body := bodyOf(urls[i])
+				Expect(p).To(Equal(choose.Page{URL: urls[i], Size: len(body), Digest: cheap(body), Done: true}),
+					"pages[%d] must be the page of urls[%d]: put each result at its URL's index (README, \"Order\")", i, i)
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("works over real loopback, with no more sessions than downloaders, all closed", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
+		DeferCleanup(srv.Close)
+		site := harness.NewSite(srv)
+		urls := fakeserver.SitesN(srv.URL, 40)
+
+		pages, err := choose.Run(ctx, site.NewSession, urls, choose.Plan{Downloaders: 4, Digesters: 2}, cheap)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(done(pages)).To(HaveLen(len(urls)), "every page is Done")
+		Expect(site.Made()).To(And(BeNumerically(">=", 1), BeNumerically("<=", 4)),
+			"one Session per downloader (or one Session with Begin): never one per request (README, \"Sessions\")")
+		Expect(site.Open()).To(BeZero(), "close every Session before Run returns")
+	}, SpecTimeout(loopbackTimeout))
+})
+
+var _ = Describe("Task 3: the I/O stage", func() {
+	It("keeps exactly Downloaders requests in flight and takes ⌈160 ÷ Downloaders⌉ latencies on virtual time", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			site := harness.NewSite(srv)
+			urls := fakeserver.Sites(srv.URL)
+			plan := choose.Plan{Downloaders: 8, Digesters: 2}
+
+			start := time.Now()
+			_, err := choose.Run(context.Background(), site.NewSession, urls, plan, cheap)
+			elapsed := time.Since(start)
+			Expect(err).NotTo(HaveOccurred())
+			st := srv.Stats()
+			Expect(st).To(harness.HavePeakInFlight(plan.Downloaders))
+			Expect(len(st.Sessions)).To(And(BeNumerically(">=", 1), BeNumerically("<=", plan.Downloaders)),
+				"the server saw %d sessions for %d downloaders: one Session per downloader (or one with Begin), never one per request (README, \"Sessions\")", len(st.Sessions), plan.Downloaders)
+			Expect(site.Open()).To(BeZero(), "close every Session before Run returns")
+			Expect(elapsed).To(harness.TakeExactly(time.Duration(ceilDiv(len(urls), plan.Downloaders))*latency),
+				"the digests take no virtual time: the run is as long as its downloads, 20 rounds of 8 requests")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
+	It("runs exactly Digesters digests at once", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			urls := fakeserver.SitesN(srv.URL, 16)
+			plan := choose.Plan{Downloaders: 16, Digesters: 3}
+			hold := make(chan struct{})
+			rec := &recorder{hold: hold}
+
+			type outcome struct {
+				pages []choose.Page
+				err   error
+			}
+			out := make(chan outcome, 1)
+			go func() {
+				pages, err := choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, plan, rec.digest)
+				out <- outcome{pages, err}
+			}()
+			// Every page has arrived long before this; each digest holds
+			// until released, so those started now are those running at once.
+			time.Sleep(10 * latency)
+			synctest.Wait()
+			atOnce := rec.calls()
+			close(hold)
+			res := <-out
+
+			Expect(res.err).NotTo(HaveOccurred())
+			Expect(done(res.pages)).To(HaveLen(len(urls)))
+			Expect(atOnce).To(Equal(plan.Digesters), fmt.Sprintf(
+				"with 16 pages waiting and Digesters = %d, the CPU stage ran %d digests at once.\n"+
+					"Fewer means fewer digester goroutines than asked for (one does all the work: no use of the\n"+
+					"other cores); more means a goroutine per page, or digests done by the downloaders: more\n"+
+					"goroutines than cores only take turns. Start exactly plan.Digesters goroutines that\n"+
+					"receive bodies from one channel (README, \"Which tool for which stage\").", plan.Digesters, atOnce))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("starts the first digest when the first page arrives, while the other requests are still in flight", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+			rec := &recorder{}
+
+			start := time.Now()
+			_, err := choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, rec.digest)
+			Expect(err).NotTo(HaveOccurred())
+			first, last := rec.first().Sub(start), lastEnd(srv.Stats()).Sub(start)
+			Expect(first).To(Equal(latency), fmt.Sprintf(
+				"The first page arrived at %v (one latency), the last request ended at %v, and the first\n"+
+					"digest started at %v. A pipeline hands each body to the CPU stage as soon as it arrives, so the\n"+
+					"digests overlap the downloads; starting them only when every download is over adds the\n"+
+					"CPU time to the I/O time instead of hiding one under the other. Connect the stages with a\n"+
+					"channel, and start the digesters before (or while) the downloads run (README, \"Pipelines\").",
+				latency, last, first))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
