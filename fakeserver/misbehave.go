@@ -55,8 +55,7 @@ func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault,
 			n, err := w.Write(part)
 			span.Bytes += n
 			if err != nil {
-				span.Canceled = true
-				return nil
+				abort(span)
 			}
 			if i == chunks-1 {
 				break // the last chunk is flushed when the handler returns: see writeBody
@@ -65,14 +64,13 @@ func (s *Server) misbehave(ctx context.Context, w http.ResponseWriter, f *Fault,
 				flusher.Flush()
 			}
 			if !sleep(ctx, f.Delay) {
-				span.Canceled = true
-				return nil
+				abort(span)
 			}
 		}
 
 	case HangFault:
 		<-ctx.Done()
-		span.Canceled = true
+		abort(span)
 	}
 	return nil
 }

@@ -277,8 +277,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx := r.Context()
 	if !sleep(ctx, span.Latency) {
-		span.Canceled = true
-		return
+		abort(&span)
 	}
 	body, ok := Body(r.URL.Path)
 	if !ok {
@@ -311,6 +310,16 @@ func writeBody(w http.ResponseWriter, body []byte) (int, error) {
 	}
 	m, err := w.Write(body[len(body)-1:])
 	return n + m, err
+}
+
+// abort marks span canceled and ends the handler without an answer: the
+// client (if it is still there) sees the connection close, never a response.
+// A handler that just returned would make net/http send an empty 200 OK, so
+// that a client whose request was ended by Close would take it for the page.
+// The deferred recording in ServeHTTP still runs.
+func abort(span *Span) {
+	span.Canceled = true
+	panic(http.ErrAbortHandler) // net/http closes the connection and logs nothing
 }
 
 // sleep waits for d or until ctx is done, and reports whether d passed.
