@@ -1,0 +1,264 @@
+package fanout_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/07-fan-out"
+)
+
+// latency is the fake server's latency on virtual time.
+const latency = 100 * time.Millisecond
+
+// manyTasks is the fan-out of the big spec: one goroutine per URL, all at
+// once. It is 10,000 in a plain `go test` and smaller under -race, whose
+// bookkeeping makes every goroutine and every synchronisation several times
+// dearer (see race_test.go and README, "Ten thousand under the race detector").
+var manyTasks = func() int {
+	if raceEnabled {
+		return raceTasks
+	}
+	return 10_000
+}()
+
+var _ = Describe("Task 1: DownloadSite", func() {
+	It("reads the big page whole with a shared client", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+
+			size, err := fanout.DownloadSite(context.Background(), client, srv.URL+fakeserver.BigPath)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(size).To(Equal(fakeserver.BigSize), "the size is the number of bytes of the body, read to the end")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns an error naming the URL when the server answers 500, and for a nil client", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+
+			url := srv.URL + fakeserver.SmallPath
+			_, err := fanout.DownloadSite(context.Background(), client, url)
+			Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
+			var httpErr *harness.HTTPError
+			Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Client's error, so callers can inspect it")
+
+			_, err = fanout.DownloadSite(context.Background(), nil, url)
+			Expect(err).To(MatchError(ContainSubstring("client")), "a nil client is an error that names the argument, not a panic")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 2: DownloadAll", func() {
+	It("runs thousands of downloads at once (10,000 without -race): all in flight, one latency, no goroutine left", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			site := harness.NewSite(srv)
+			client := site.NewClient()
+			urls := fakeserver.SitesN(srv.URL, manyTasks)
+			baseline := len(settledGoroutines())
+			numBefore := runtime.NumGoroutine()
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+
+			start := time.Now()
+			pages, err := fanout.DownloadAll(context.Background(), client, urls)
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			client.Close()
+
+			Expect(err).NotTo(HaveOccurred())
+			stats := srv.Stats()
+			Expect(stats).To(harness.HavePeakInFlight(manyTasks), "one goroutine per URL, all started before any waits: the server sees every request at once")
+			Expect(elapsed).To(harness.TakeExactly(latency), "requests that all overlap take one latency, however many they are")
+			Expect(stats).To(harness.HaveUsedSessions(1), "one Client, shared by every goroutine")
+			expectPagesByIndex(pages, urls)
+			expectNoGoroutineLeft(baseline)
+			numAfter := runtime.NumGoroutine()
+
+			perTask := float64(after.TotalAlloc-before.TotalAlloc) / float64(manyTasks)
+			AddReportEntry("fan-out", fmt.Sprintf(
+				"%d tasks (race detector on: %v): peak in flight %d, %v of virtual time; allocated %.1f KiB per task (client, in-memory connection and server side together; runtime.MemStats.TotalAlloc / %d); goroutines before %d, after %d (whole process), bubble back to %d",
+				manyTasks, raceEnabled, stats.PeakInFlight, elapsed, perTask/1024, manyTasks, numBefore, numAfter, baseline))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("keeps pages in the order of the URLs when they finish in another order", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+			urls := fakeserver.SitesN(srv.URL, 200)
+
+			pages, err := fanout.DownloadAll(context.Background(), client, urls)
+			Expect(err).NotTo(HaveOccurred())
+			spans := srv.Stats().Spans
+			slices.SortStableFunc(spans, func(a, b fakeserver.Span) int { return a.End.Compare(b.End) })
+			finished := make([]string, len(spans))
+			for i, sp := range spans {
+				finished[i] = srv.URL + sp.RequestURI
+			}
+			Expect(finished).NotTo(Equal(urls), "the test's own premise: with jitter, the downloads finish out of order")
+			expectPagesByIndex(pages, urls)
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("cancels the others at once on the first error, returns that error and leaves no goroutine behind", func(SpecContext) {
+		harness.Virtual(func() {
+			// Request 50 fails after one latency; every other page trickles in
+			// over 16 latencies (a slow body), so only cancellation ends the run early.
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(
+				fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 50},
+				fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
+			))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			urls := fakeserver.SitesN(srv.URL, 100)
+			baseline := len(settledGoroutines())
+
+			start := time.Now()
+			pages, err := fanout.DownloadAll(context.Background(), client, urls)
+			elapsed := time.Since(start)
+			client.Close()
+
+			var failed fakeserver.Span
+			for _, sp := range srv.Stats().Spans {
+				if sp.Fault == fakeserver.StatusFault {
+					failed = sp
+				}
+			}
+			failedURL := srv.URL + failed.RequestURI
+			Expect(elapsed).To(harness.TakeExactly(latency),
+				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the shared context on the first error. See README, \"First error cancels the rest\"")
+			var httpErr *harness.HTTPError
+			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500), not a cancellation it caused; got %v", err)
+			Expect(err).To(MatchError(ContainSubstring(failedURL)), "the error names the URL that failed")
+			for _, sp := range srv.Stats().Spans {
+				if sp.Seq != failed.Seq {
+					Expect(sp.Canceled).To(BeTrue(), "the server saw request %s run to its end: the others must be cancelled, not waited for", sp.RequestURI)
+				}
+			}
+			Expect(pages).To(HaveLen(len(urls)))
+			for i, p := range pages {
+				Expect(p.URL).To(Equal(urls[i]), "pages[%d] is the outcome of urls[%d], downloaded or not", i, i)
+				if p.URL == failedURL {
+					Expect(errors.As(p.Err, &httpErr)).To(BeTrue(), "the failed page carries its own error")
+				} else {
+					Expect(p.Err).To(Or(MatchError(context.Canceled), MatchError(err)),
+						"pages[%d] was stopped by the first error: its Err is its cancelled request's error, which wraps\ncontext.Canceled (context.WithCancel) or the first error (context.WithCancelCause)", i)
+				}
+			}
+			expectNoGoroutineLeft(baseline)
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops at the context's deadline and keeps the pages already downloaded", func(SpecContext) {
+		harness.Virtual(func() {
+			// Latencies spread over [100 ms, 200 ms); the deadline falls at 150 ms.
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+			urls := fakeserver.SitesN(srv.URL, 100)
+			deadline := latency + latency/2
+
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			defer cancel()
+			start := time.Now()
+			pages, err := fanout.DownloadAll(ctx, client, urls)
+			Expect(time.Since(start)).To(harness.TakeExactly(deadline), "stop at the deadline, not when the slowest download ends")
+			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error comes back")
+
+			finished := map[string]bool{}
+			for _, sp := range srv.Stats().Spans {
+				if !sp.Canceled {
+					finished[srv.URL+sp.RequestURI] = true
+				}
+			}
+			Expect(len(finished)).To(And(BeNumerically(">", 0), BeNumerically("<", len(urls))), "the test's own premise: some pages finish before the deadline, some after")
+			Expect(pages).To(HaveLen(len(urls)))
+			for i, p := range pages {
+				Expect(p.URL).To(Equal(urls[i]))
+				if finished[p.URL] {
+					Expect(p.Err).NotTo(HaveOccurred(), "pages[%d] was downloaded before the deadline: keep it (partial results are results)", i)
+					Expect(p.Size).To(Equal(wantSize(p.URL)))
+				} else {
+					Expect(p.Err).To(MatchError(context.DeadlineExceeded), "pages[%d] was not downloaded in time: its Err says so", i)
+				}
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("gives up on a server that never answers when the deadline passes", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			start := time.Now()
+			_, err := fanout.DownloadAll(ctx, client, fakeserver.SitesN(srv.URL, 20))
+			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx (or a context derived from it) to every request")
+			Expect(time.Since(start)).To(harness.TakeExactly(3 * time.Second))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("reports a malformed URL at once, naming it, and cancels the others", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+			urls := fakeserver.SitesN(srv.URL, 10)
+			urls[6] = "::not a url::"
+
+			start := time.Now()
+			pages, err := fanout.DownloadAll(context.Background(), client, urls)
+			Expect(err).To(MatchError(ContainSubstring("::not a url::")), "the error names the bad URL")
+			Expect(time.Since(start)).To(harness.TakeExactly(0), "a malformed URL fails before any network wait, and cancels the others at once")
+			Expect(pages).To(HaveLen(len(urls)))
+			Expect(pages[6].Err).To(HaveOccurred())
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("answers an empty list with no request, and a nil ctx or client with an error", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			client := harness.NewSite(srv).NewClient()
+			defer client.Close()
+			urls := fakeserver.SitesN(srv.URL, 2)
+
+			pages, err := fanout.DownloadAll(context.Background(), client, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(pages).NotTo(BeNil(), "an empty, non-nil slice")
+			Expect(pages).To(BeEmpty())
+
+			//lint:ignore SA1012 a nil context is the bad input under test
+			_, err = fanout.DownloadAll(nil, client, urls) //nolint:staticcheck
+			Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
+			_, err = fanout.DownloadAll(context.Background(), nil, urls)
+			Expect(err).To(MatchError(ContainSubstring("client")), "name the argument that is wrong")
+			Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})

@@ -1,0 +1,8 @@
+//go:build !race
+
+package fanout_test
+
+const (
+	raceEnabled = false
+	raceTasks   = 0 // unused without -race
+)
