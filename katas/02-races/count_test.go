@@ -1,0 +1,117 @@
+package races_test
+
+import (
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/katas/02-races"
+)
+
+// The original program: 5000 threads, each adding 1 to a shared counter 100
+// times. Expected: 500,000.
+const (
+	goroutines = 5000
+	increments = 100
+	expected   = goroutines * increments
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// exclusive is the failure text for a counter whose calls overlapped.
+func exclusive(overlaps int64) string {
+	return "The counter was called by one goroutine while another goroutine's call was still in progress\n" +
+		"(" + strconv.FormatInt(overlaps, 10) + " times). The first call was held open for a moment: with the whole\n" +
+		"increment locked, no other goroutine could have reached the counter meanwhile.\n" +
+		"An increment is a Load and a Store; if only the Store (or nothing) is locked, two goroutines\n" +
+		"load the same value and one update is lost. Lock around both:\n" +
+		"    mu.Lock(); c.Store(c.Load() + 1); mu.Unlock()\n" +
+		"See the README, \"Lock the whole increment\"."
+}
+
+var _ = Describe("Task 2: CountWithMutex", func() {
+	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
+		c := &plainCounter{}
+		Expect(races.CountWithMutex(c, goroutines, increments)).To(Succeed())
+		Expect(c.x).To(Equal(expected),
+			"5000 × 100 increments must give 500,000; fewer means lost updates (a race) or goroutines not waited for.\n"+
+				"See the README, \"Why x = x + 1 loses updates\".")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("lets no goroutine reach the counter while another is in the middle of an increment", func(SpecContext) {
+		c := newWatchedCounter()
+		Expect(races.CountWithMutex(c, 50, increments)).To(Succeed())
+		Expect(c.overlaps.Load()).To(BeZero(), exclusive(c.overlaps.Load()))
+		Expect(c.value()).To(Equal(50 * increments))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
+		Expect(races.CountWithMutex(nil, 2, 2)).To(MatchError(ContainSubstring("nil")), "say that the Counter is nil")
+		c := newWatchedCounter()
+		Expect(races.CountWithMutex(c, 0, 2)).To(MatchError(ContainSubstring("goroutines")), "name the argument that is wrong")
+		Expect(races.CountWithMutex(c, -3, 2)).To(MatchError(ContainSubstring("goroutines")), "name the argument that is wrong")
+		Expect(races.CountWithMutex(c, 2, -1)).To(MatchError(ContainSubstring("increments")), "name the argument that is wrong")
+		Expect(c.first.Load()).To(BeFalse(), "check the arguments before touching the counter")
+		Expect(races.CountWithMutex(c, 3, 0)).To(Succeed(), "zero increments is a valid, empty job")
+		Expect(c.value()).To(BeZero())
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 3: CountWithAtomic", func() {
+	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
+		n, err := races.CountWithAtomic(goroutines, increments)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(n).To(Equal(int64(expected)),
+			"5000 × 100 atomic increments must give 500,000; fewer means lost updates: a plain n++, or a\n"+
+				"Load followed by a Store (two atomic steps are not one). Use one Add(1) per increment.\n"+
+				"See the README, \"Atomics\".")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("counts small jobs exactly too: 1 goroutine, 7 goroutines × 3, and zero increments", func(SpecContext) {
+		for _, job := range [][2]int{{1, 1}, {7, 3}, {4, 0}} {
+			n, err := races.CountWithAtomic(job[0], job[1])
+			Expect(err).NotTo(HaveOccurred())
+			Expect(n).To(Equal(int64(job[0]*job[1])), "%d goroutines × %d increments", job[0], job[1])
+		}
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("rejects fewer than 1 goroutine and negative increments", func(SpecContext) {
+		_, err := races.CountWithAtomic(0, 2)
+		Expect(err).To(MatchError(ContainSubstring("goroutines")), "name the argument that is wrong")
+		_, err = races.CountWithAtomic(2, -1)
+		Expect(err).To(MatchError(ContainSubstring("increments")), "name the argument that is wrong")
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("Task 4: CountConfined", func() {
+	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
+		c := &plainCounter{}
+		Expect(races.CountConfined(c, goroutines, increments)).To(Succeed())
+		Expect(c.x).To(Equal(expected),
+			"every increment sent must be applied before CountConfined returns: close the channel after the\n"+
+				"senders are done, and wait for the owner to drain it. See the README, \"Confinement\".")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("touches the counter from one goroutine only, the owner", func(SpecContext) {
+		c := newOwnedCounter()
+		Expect(races.CountConfined(c, 100, increments)).To(Succeed())
+		Expect(c.ownerCount()).To(Equal(1),
+			"%d goroutines called Load or Store; confinement means exactly one goroutine (the owner) ever does.\n"+
+				"The senders must not touch the counter, not even under a lock: they send a request on a\n"+
+				"channel, and the owner applies it. See the README, \"Confinement\".", c.ownerCount())
+		Expect(c.overlaps.Load()).To(BeZero(), exclusive(c.overlaps.Load()))
+		Expect(c.value()).To(Equal(100 * increments))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
+		Expect(races.CountConfined(nil, 2, 2)).To(MatchError(ContainSubstring("nil")), "say that the Counter is nil")
+		c := newWatchedCounter()
+		Expect(races.CountConfined(c, 0, 2)).To(MatchError(ContainSubstring("goroutines")), "name the argument that is wrong")
+		Expect(races.CountConfined(c, 2, -1)).To(MatchError(ContainSubstring("increments")), "name the argument that is wrong")
+		Expect(c.first.Load()).To(BeFalse(), "check the arguments before touching the counter")
+		Expect(races.CountConfined(c, 3, 0)).To(Succeed(), "zero increments is a valid, empty job")
+		Expect(c.value()).To(BeZero())
+	}, SpecTimeout(harness.SpecTimeout))
+})
