@@ -46,7 +46,7 @@ type Pool struct {
 	mu      sync.Mutex
 	broken  error
 	closed  bool
-	timeout time.Duration
+	cfg     Config
 }
 
 type poolWorker struct {
@@ -80,38 +80,30 @@ func New(ctx context.Context, cfg Config) (*Pool, error) {
 	if n == 0 {
 		n = runtime.NumCPU()
 	}
-	stderr := cfg.Stderr
-	if stderr == nil {
-		stderr = os.Stderr
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
 	}
-	p := &Pool{timeout: cfg.TaskTimeout}
+	p := &Pool{cfg: cfg}
 	fail := func(err error) (*Pool, error) {
 		p.killAll()
 		p.reap()
 		return nil, err
 	}
 	for range n {
-		cmd := cfg.Command()
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.WaitDelay = waitDelay
-		cmd.Stderr = stderr
-		stdin, err := cmd.StdinPipe()
+		w, err := startWorker(cfg)
 		if err != nil {
 			return fail(err)
 		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			return fail(err)
-		}
-		if err := cmd.Start(); err != nil {
-			return fail(fmt.Errorf("processpool.New: starting a worker: %w", err))
-		}
-		p.workers = append(p.workers, &poolWorker{cmd: cmd, stdin: stdin, enc: proc.NewEncoder(stdin), dec: proc.NewDecoder(stdout), pid: cmd.Process.Pid})
+		p.workers = append(p.workers, w)
 	}
 	stop := context.AfterFunc(ctx, p.killAll)
 	defer stop()
 	for _, w := range p.workers {
-		if err := w.handshake(cfg.Init); err != nil {
+		err := w.hello()
+		if err == nil {
+			err = w.initialize(cfg.Init)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("processpool.New: start-up cancelled: %w", ctx.Err())
 			}
@@ -121,18 +113,47 @@ func New(ctx context.Context, cfg Config) (*Pool, error) {
 	return p, nil
 }
 
-func (w *poolWorker) handshake(init proc.Task) error {
-	m, err := w.dec.Receive()
-	if err != nil || m.Kind != proc.KindHello {
-		return fmt.Errorf("worker %d did not say hello: %v", w.pid, w.died(err))
+// startWorker starts one worker process in its own process group.
+func startWorker(cfg Config) (*poolWorker, error) {
+	cmd := cfg.Command()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = waitDelay
+	cmd.Stderr = cfg.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
 	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("processpool.New: starting a worker: %w", err)
+	}
+	return &poolWorker{cmd: cmd, stdin: stdin, enc: proc.NewEncoder(stdin), dec: proc.NewDecoder(stdout), pid: cmd.Process.Pid}, nil
+}
+
+// hello reads the worker's first line.
+func (w *poolWorker) hello() error {
+	m, err := w.dec.Receive()
+	if err != nil {
+		return fmt.Errorf("worker %d did not say hello: %w", w.pid, w.died(err))
+	}
+	if m.Kind != proc.KindHello {
+		return fmt.Errorf("worker %d: %w: said %q before hello", w.pid, proc.ErrProtocol, m.Kind)
+	}
+	return nil
+}
+
+// initialize runs the initializer init in the worker, if there is one.
+func (w *poolWorker) initialize(init proc.Task) error {
 	if init.Name == "" {
 		return nil
 	}
 	if err := w.enc.Send(proc.Message{Kind: proc.KindInit, Name: init.Name, Arg: init.Arg}); err != nil {
 		return fmt.Errorf("worker %d: sending the initializer: %w", w.pid, w.died(err))
 	}
-	m, err = w.dec.Receive()
+	m, err := w.dec.Receive()
 	switch {
 	case err != nil:
 		return fmt.Errorf("worker %d: initializer %s: %w", w.pid, init, w.died(err))
@@ -243,7 +264,7 @@ func (p *Pool) Map(ctx context.Context, tasks []proc.Task) ([]string, error) {
 				if i >= len(tasks) {
 					return
 				}
-				v, err, breaks := w.run(i, tasks[i], p.timeout)
+				v, err, breaks := w.run(i, tasks[i], p.cfg.TaskTimeout)
 				if err != nil {
 					if ctx.Err() != nil {
 						err, breaks = fmt.Errorf("Pool.Map: cancelled after %d of %d tasks: %w", done.Load(), len(tasks), ctx.Err()), true
