@@ -1,11 +1,15 @@
 package pool_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
 
+	. "github.com/onsi/ginkgo/v2"
+
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
@@ -16,11 +20,51 @@ const latency = 100 * time.Millisecond
 // workers is the pool size of the original program: ThreadPoolExecutor(max_workers=5).
 const workers = 5
 
-// loopbackTimeout bounds the specs that run on real loopback. Each takes well
-// under a second, even under -race on a loaded 2-core machine; a pool that
-// deadlocks (a jobs channel never closed) is reported [TIMEDOUT] after this
-// instead of harness.SpecTimeout, so a deadlocked run costs less waiting.
-const loopbackTimeout = 10 * time.Second
+// returnWithin bounds one call of DownloadAll on real loopback (see
+// downloadAll). The longest, 160 URLs through one worker at 5 ms each, takes
+// about a second under -race; a run still going after this is stuck.
+const returnWithin = 5 * time.Second
+
+// downloadAll calls pool.DownloadAll on real time and fails the spec if it
+// has not returned within returnWithin: a deadlocked pool (workers ranging
+// over a jobs channel that is never closed) is reported at once with what
+// usually causes it, instead of blocking until the spec's timeout. The stuck
+// goroutines stay behind; the leak check lists them.
+//
+// Inside harness.Virtual, call pool.DownloadAll directly: synctest reports a
+// deadlock by itself, and virtual runs may take longer than returnWithin.
+func downloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, workers int) ([]pool.Page, error) {
+	GinkgoHelper()
+	var (
+		pages    []pool.Page
+		err      error
+		panicked any
+	)
+	returned := make(chan struct{})
+	go func() {
+		defer func() {
+			panicked = recover()
+			close(returned)
+		}()
+		pages, err = pool.DownloadAll(ctx, newSession, urls, workers)
+	}()
+	timer := time.NewTimer(returnWithin)
+	defer timer.Stop()
+	select {
+	case <-returned:
+	case <-timer.C:
+		Fail("DownloadAll has not returned after " + returnWithin.String() + ": it is stuck, probably deadlocked.\n" +
+			"The usual causes: workers ranging over a jobs channel that is never closed (close it when\n" +
+			"every job is handed out); wg.Wait() for a worker that never calls Done; a worker blocked\n" +
+			"sending a result nobody reads. The leak check fails too and lists where each goroutine is\n" +
+			"blocked (run ginkgo with -vv to see it, or go test -v).\n" +
+			"See the README, \"Hints\".")
+	}
+	if panicked != nil {
+		panic(panicked) // the stub's "not implemented yet", on the spec's goroutine
+	}
+	return pages, err
+}
 
 // ceilDiv returns ⌈n/d⌉: the number of rounds d workers need for n requests
 // of equal length.

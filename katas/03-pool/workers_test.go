@@ -50,15 +50,16 @@ func sweepTable(title string, rows []sweepRow) string {
 	return b.String()
 }
 
-// sweep runs DownloadAll over the 160 sites once per pool size, each run on a
-// new server made by newServer, and returns what each run measured. It stops
-// at the first run that fails.
-func sweep(ctx context.Context, newServer func() *fakeserver.Server) []sweepRow {
+// sweep runs download (pool.DownloadAll, or downloadAll on real time) over
+// the 160 sites once per pool size, each run on a new server made by
+// newServer, and returns what each run measured. It stops at the first run
+// that fails.
+func sweep(ctx context.Context, download func(context.Context, func() *harness.Session, []string, int) ([]pool.Page, error), newServer func() *fakeserver.Server) []sweepRow {
 	var rows []sweepRow
 	for _, w := range poolSizes {
 		srv := newServer()
 		start := time.Now()
-		pages, err := pool.DownloadAll(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), w)
+		pages, err := download(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), w)
 		elapsed := time.Since(start)
 		srv.Close()
 		st := srv.Stats()
@@ -74,7 +75,7 @@ var _ = Describe("Task 7: how many workers", func() {
 	It("on virtual time, takes ⌈160/W⌉ × the latency with min(W, 160) sessions, for W = 1, 2, 5, 10, 50, 160", func(SpecContext) {
 		var rows []sweepRow
 		harness.Virtual(func() {
-			rows = sweep(context.Background(), func() *fakeserver.Server {
+			rows = sweep(context.Background(), pool.DownloadAll, func() *fakeserver.Server {
 				return fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			})
 		})
@@ -96,7 +97,7 @@ var _ = Describe("Task 7: how many workers", func() {
 	It("on real loopback, measures the wall-clock time of each pool size, and 5 workers beat 1", func(ctx SpecContext) {
 		// 5 ms: long enough that waiting dominates, short enough that the
 		// one-worker run (160 × 5 ms) takes about a second.
-		rows := sweep(ctx, func() *fakeserver.Server {
+		rows := sweep(ctx, downloadAll, func() *fakeserver.Server {
 			return fakeserver.New(fakeserver.WithLatency(5 * time.Millisecond))
 		})
 		AddReportEntry("pool sizes on real loopback (latency 5ms, 160 URLs)", sweepTable("real loopback, latency 5ms, 160 URLs", rows))
@@ -108,5 +109,5 @@ var _ = Describe("Task 7: how many workers", func() {
 		}
 		// 5 workers would ideally be 5× faster than 1; 2× holds on a loaded machine.
 		Expect(rows[2].elapsed).To(harness.BeFasterThan(rows[0].elapsed, 2), "5 workers against 1, measured in the same run")
-	}, SpecTimeout(loopbackTimeout))
+	}, SpecTimeout(harness.SpecTimeout))
 })
