@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -86,10 +88,11 @@ func UseEachSessionOneAtATime() types.GomegaMatcher {
 }
 
 func sharedSessions(s fakeserver.Stats) []string {
+	peaks := s.PeakPerSession()
 	var out []string
-	for id, peak := range s.PeakPerSession() {
-		if peak > 1 {
-			out = append(out, fmt.Sprintf("%s (%d at once)", id, peak))
+	for _, id := range slices.Sorted(maps.Keys(peaks)) { // a stable message, run after run
+		if peaks[id] > 1 {
+			out = append(out, fmt.Sprintf("%s (%d at once)", id, peaks[id]))
 		}
 	}
 	return out
@@ -119,16 +122,16 @@ func HaveRequestedInOrder(urls []string) types.GomegaMatcher {
 		})
 }
 
-// requestURI returns the path and query of a URL ("/a?n=1" of "http://h/a?n=1").
+// requestURI returns the path and query of a URL ("/a?n=1" of "http://h/a?n=1")
+// as the client sends it, and so as the server's Span.RequestURI records it
+// ("/?n=1" of "http://h?n=1"; no fragment). A string that is not an absolute
+// URL is returned as it is.
 func requestURI(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			return u[j:]
-		}
-		return "/"
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme == "" || parsed.Host == "" {
+		return u
 	}
-	return u
+	return parsed.RequestURI()
 }
 
 func listOrNone(xs []string) string {
