@@ -150,6 +150,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			var httpErr *harness.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500), not a cancellation it caused; got %v", err)
 			Expect(err).To(MatchError(ContainSubstring(failedURL)), "the error names the URL that failed")
+			expectNoGoroutineLeft(baseline)
 			for _, sp := range srv.Stats().Spans {
 				if sp.Seq != failed.Seq {
 					Expect(sp.Canceled).To(BeTrue(), "the server saw request %s run to its end: the others must be cancelled, not waited for", sp.RequestURI)
@@ -165,7 +166,6 @@ var _ = Describe("Task 2: DownloadAll", func() {
 						"pages[%d] was stopped by the first error: its Err is its cancelled request's error, which wraps\ncontext.Canceled (context.WithCancel) or the first error (context.WithCancelCause)", i)
 				}
 			}
-			expectNoGoroutineLeft(baseline)
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
