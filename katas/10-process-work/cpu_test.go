@@ -1,0 +1,75 @@
+package processwork_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/proc"
+	processwork "github.com/concurrency-katas/go-katas/katas/10-process-work"
+)
+
+var _ = Describe("Task 2: the CPU task on processes", func() {
+	It("computes the CPU workload exactly and in order, in the worker processes", func(ctx SpecContext) {
+		pool := newPool(ctx, 2, proc.Task{})
+		numbers := harness.CPUNumbers()
+		sums, err := processwork.SumsInProcesses(ctx, pool, numbers)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sums).To(HaveLen(len(numbers)))
+		for i, n := range numbers {
+			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] is the sum of squares below %d", i, n)
+		}
+		total := 0
+		for _, n := range pool.TasksPerWorker() {
+			total += n
+		}
+		Expect(total).To(Equal(len(numbers)), "the workers must have computed the %d sums (one task each), not this process", len(numbers))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("answers an empty list, a nil pool and a cancelled ctx", func(ctx SpecContext) {
+		pool := newPool(ctx, 1, proc.Task{})
+		sums, err := processwork.SumsInProcesses(ctx, pool, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sums).To(BeEmpty())
+		_, err = processwork.SumsInProcesses(ctx, nil, []int{1})
+		Expect(err).To(MatchError(ContainSubstring("pool")), "a nil pool is an error, not a panic")
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = processwork.SumsInProcesses(cancelled, pool, []int{1, 2})
+		Expect(err).To(MatchError(context.Canceled), "wrap the pool's error with %%w")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("is at least 1.5× faster than sequential with 2 cores (warm pool, best of interleaved rounds)", func(ctx SpecContext) {
+		if runtime.NumCPU() < 2 {
+			Skip(fmt.Sprintf("this machine has %d CPU: a pool of processes cannot run in parallel on one core", runtime.NumCPU()))
+		}
+		numbers := harness.CPUNumbers()
+		var pool *proc.Pool
+		startup := timed(func() { pool = newPool(ctx, 0, proc.Task{}) })
+		_, err := processwork.SumsInProcesses(ctx, pool, numbers[:pool.Size()]) // warm up
+		Expect(err).NotTo(HaveOccurred())
+
+		const rounds = 4
+		bestSeq, bestPool := time.Hour, time.Hour
+		for range rounds {
+			bestSeq = min(bestSeq, timed(func() {
+				for _, n := range numbers {
+					_ = harness.SumOfSquares(n)
+				}
+			}))
+			bestPool = min(bestPool, timed(func() {
+				_, err = processwork.SumsInProcesses(ctx, pool, numbers)
+			}))
+			Expect(err).NotTo(HaveOccurred())
+		}
+		fmt.Fprintf(GinkgoWriter, "CPU task, %d numbers: sequential %v, pool of %d processes %v (%.2f×); pool start-up %v\n",
+			len(numbers), bestSeq.Round(time.Millisecond), pool.Size(), bestPool.Round(time.Millisecond),
+			float64(bestSeq)/float64(bestPool), startup.Round(time.Millisecond))
+		Expect(bestPool).To(harness.BeFasterThan(bestSeq, 1.5))
+	}, SpecTimeout(harness.SpecTimeout))
+})
