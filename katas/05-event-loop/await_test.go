@@ -15,8 +15,8 @@ import (
 )
 
 var _ = Describe("Task 4: Await and Future", func() {
-	It("wakes an awaiting task when another goroutine resolves its future, while other tasks run", func(SpecContext) {
-		spinWatchdog()
+	It("wakes an awaiting task when another goroutine resolves its future, while other tasks run", func(ctx SpecContext) {
+		beforeVirtual(ctx)
 		harness.Virtual(func() {
 			errRemote := errors.New("the remote work failed")
 			future := eventloop.NewFuture()
@@ -54,7 +54,8 @@ var _ = Describe("Task 4: Await and Future", func() {
 		})
 	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
 
-	It("awaits a spawned task's future, which carries the task's error", func(SpecContext) {
+	It("awaits a spawned task's future, which carries the task's error", func(ctx SpecContext) {
+		beforeVirtual(ctx)
 		harness.Virtual(func() {
 			errChild := errors.New("child failed")
 			var l eventloop.Loop

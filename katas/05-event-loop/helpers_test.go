@@ -1,6 +1,7 @@
 package eventloop_test
 
 import (
+	"context"
 	"fmt"
 	"syscall"
 	"time"
@@ -18,6 +19,16 @@ func spawn(l *eventloop.Loop, name string, body func(*eventloop.Task) error) *ev
 	Expect(err).NotTo(HaveOccurred(), "Spawn(%q, body) with a non-nil body must succeed", name)
 	Expect(f).NotTo(BeNil(), "Spawn returns the task's Future, resolved when the task ends")
 	return f
+}
+
+// beforeVirtual guards a virtual-time spec that waits: a loop that spins
+// fails the probe at once (mustNotSpin); one that spins only in some other
+// case gets an explanation in the spec's output (spinWatchdog) when it times
+// out.
+func beforeVirtual(ctx context.Context) {
+	GinkgoHelper()
+	mustNotSpin(ctx)
+	spinWatchdog()
 }
 
 // spinWatchdog explains, in the spec's output, a virtual-time run that is
@@ -64,4 +75,34 @@ func (h *heartbeat) task(t *eventloop.Task) error {
 	}
 	h.longest = max(h.longest, time.Since(last))
 	return nil
+}
+
+// mustNotSpin runs a short probe on REAL time before a virtual-time spec: a
+// task sleeps and a task awaits a future resolved 100 ms later, and the
+// process's CPU time is measured meanwhile. A loop that spins while it waits
+// fails here at once, with an explanation, instead of freezing virtual time
+// (which would hang the spec until its timeout).
+func mustNotSpin(ctx context.Context) {
+	GinkgoHelper()
+	const wait = 100 * time.Millisecond
+	var l eventloop.Loop
+	remote := eventloop.NewFuture()
+	resolver := time.AfterFunc(wait, func() { remote.Resolve(nil) })
+	DeferCleanup(func() { resolver.Stop() })
+	spawn(&l, "probe-sleeper", func(t *eventloop.Task) error { return t.Sleep(wait) })
+	spawn(&l, "probe-awaiter", func(t *eventloop.Task) error { return t.Await(remote) })
+	cpuBefore, start := cpuTime(), time.Now()
+	Expect(l.Run(ctx)).To(Succeed())
+	wall, cpu := time.Since(start), cpuTime()-cpuBefore
+	Expect(cpu).To(BeNumerically("<", wall/4), spinMessage(wall, cpu))
+}
+
+// spinMessage explains a loop that burned CPU while its tasks waited.
+func spinMessage(wall, cpu time.Duration) string {
+	return fmt.Sprintf("While every task waited (Sleep, Await) for %v of real time, this process used %v of CPU\n"+
+		"(%.0f%%). A loop with nothing ready must BLOCK until the next deadline or wake-up (a select on a\n"+
+		"time.Timer and a channel), not spin checking the clock: spinning burns a core, and on virtual\n"+
+		"time it stops the clock for good (so the virtual-time specs would hang: they are not run).\n"+
+		"See README, \"Sleeping without spinning\".",
+		wall.Round(time.Millisecond), cpu.Round(time.Millisecond), 100*float64(cpu)/float64(wall))
 }

@@ -48,9 +48,10 @@ var _ = Describe("Task 5: Stopping", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("stops when its context is done: every task gets ErrStopped, Run the context's error", func(SpecContext) {
+	It("stops when its context is done: every task gets ErrStopped, Run the context's error", func(ctx SpecContext) {
+		beforeVirtual(ctx)
 		harness.Virtual(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			runCtx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
 			var l eventloop.Loop
 			start := time.Now()
@@ -71,7 +72,7 @@ var _ = Describe("Task 5: Stopping", func() {
 					}
 				}
 			})
-			err := l.Run(ctx)
+			err := l.Run(runCtx)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
 			Expect(time.Since(start)).To(harness.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
 			Expect(errs).To(HaveLen(3), "every task was stopped and unwound")
