@@ -23,16 +23,38 @@ func TestOverlayJSON(t *testing.T) {
 }
 
 func TestWriteOverlay(t *testing.T) {
-	root := t.TempDir()
-	p, err := writeOverlay(root, "01-x-solution", map[string]string{"a": "b"})
+	root := writeTree(t, map[string]string{
+		"katas/01-x/x.go":     "package x\n",
+		"solutions/01-x/x.go": "package x\n\nfunc X() {}\n",
+	})
+	learner := filepath.Join(root, "katas/01-x/x.go")
+	solution := filepath.Join(root, "solutions/01-x/x.go")
+	p, err := writeOverlay(root, "01-x-solution", map[string]string{learner: solution})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := filepath.Join(root, ".kata", "overlays", "01-x-solution.json"); p != want {
 		t.Errorf("path = %s; want %s", p, want)
 	}
-	if _, err := os.Stat(p); err != nil {
-		t.Error(err)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ov struct{ Replace map[string]string }
+	if err := json.Unmarshal(data, &ov); err != nil {
+		t.Fatal(err)
+	}
+	cp := ov.Replace[learner]
+	if cp != filepath.Join(root, ".kata", "overlays", "01-x-solution", "x.go") {
+		t.Fatalf("overlay maps %s to %q; want the copy under .kata/overlays", learner, cp)
+	}
+	got, err := os.ReadFile(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Positions must name the solution file, line for line.
+	if want := "//line " + solution + ":1\npackage x\n\nfunc X() {}\n"; string(got) != want {
+		t.Errorf("copy = %q; want %q", got, want)
 	}
 }
 
