@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -76,7 +77,7 @@ func writeMutantTable(w io.Writer, k kata, ms []mutant) {
 			fmt.Fprintf(tw, "%s\tBROKEN: %v\t\n", m.Name, m.Err)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%q\n", m.Name, m.What, m.KilledBy)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.Name, m.What, strings.Join(m.KilledBy, " + "))
 	}
 	tw.Flush()
 }

@@ -102,6 +102,11 @@ func noReport(o runOutcome) verdict {
 		return fail("does not build")
 	case strings.Contains(o.Output, "[no test files]"):
 		return fail("the package has no test files")
+	case strings.Contains(o.Output, "panic: ") && o.ExitCode != 0:
+		v := fail("the test binary crashed: %s", panicLine(o.Output))
+		v.Detail = []string{"a panic outside Ginkgo's reach (often in a goroutine a spec started, or in Ginkgo itself) ends the run before the report is written;",
+			"goroutines started by specs need `defer GinkgoRecover()`; see the log for the stack"}
+		return v
 	case o.ExitCode < 0:
 		return fail("no Ginkgo report: the run was killed by a signal")
 	case o.ExitCode == 0:
@@ -276,4 +281,14 @@ func evalMutant(m mutant, o runOutcome) verdict {
 		}
 	}
 	return v
+}
+
+// panicLine is the first "panic: ..." line of the output.
+func panicLine(out string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "panic: ") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return "panic"
 }

@@ -66,7 +66,8 @@ func TestEvalStub(t *testing.T) {
 	}
 	expect(t, "stub with zero specs", evalStub(runOutcome{Reports: []types.Report{{}}, ExitCode: 0}), false, "zero specs")
 	expect(t, "stub without report", evalStub(runOutcome{ExitCode: 0, Output: "?   \tx\t[no test files]"}), false, "no test files")
-	expect(t, "crashed stub", evalStub(runOutcome{ExitCode: 2, Output: "panic: boom"}), false, "crashed")
+	expect(t, "crashed stub", evalStub(runOutcome{ExitCode: 2, Output: "oops"}), false, "crashed")
+	expect(t, "stub panicking in a goroutine", evalStub(runOutcome{ExitCode: 2, Output: "---\npanic: Run is not implemented yet\n\ngoroutine 7"}), false, "crashed: panic: Run is not implemented yet")
 
 	onlyHarness := fixture(t, "solution")
 	for i := range onlyHarness[0].SpecReports {
