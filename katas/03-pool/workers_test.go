@@ -57,18 +57,25 @@ func sweepTable(title string, rows []sweepRow) string {
 func sweep(ctx context.Context, download func(context.Context, func() *harness.Session, []string, int) ([]pool.Page, error), newServer func() *fakeserver.Server) []sweepRow {
 	var rows []sweepRow
 	for _, w := range poolSizes {
-		srv := newServer()
-		start := time.Now()
-		pages, err := download(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), w)
-		elapsed := time.Since(start)
-		srv.Close()
-		st := srv.Stats()
-		rows = append(rows, sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, len(done(pages)), err})
-		if err != nil {
+		row := measure(ctx, download, newServer(), w)
+		rows = append(rows, row)
+		if row.err != nil {
 			break
 		}
 	}
 	return rows
+}
+
+// measure runs download over the 160 sites of srv with w workers, and closes
+// srv (even if download panics).
+func measure(ctx context.Context, download func(context.Context, func() *harness.Session, []string, int) ([]pool.Page, error), srv *fakeserver.Server, w int) sweepRow {
+	defer srv.Close()
+	start := time.Now()
+	pages, err := download(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), w)
+	elapsed := time.Since(start)
+	srv.Close() // before Stats, so every request in flight has ended
+	st := srv.Stats()
+	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, len(done(pages)), err}
 }
 
 var _ = Describe("Task 7: how many workers", func() {
