@@ -1,0 +1,46 @@
+// Package poolcpu is kata 04: the worker pool on CPU-bound work. In Python,
+// threads made the sums no faster (the GIL lets one thread compute at a
+// time); in Go, goroutines on several cores do.
+//
+// Replace each panic with your code, task by task, in the order of the
+// README. Run the specs with `make kata N=4`.
+package poolcpu
+
+import (
+	"context"
+
+	"github.com/concurrency-katas/go-katas/harness"
+)
+
+// Map calls task(n) for each of numbers on a pool of workers goroutines (no
+// more than len(numbers) of them are needed), and returns the results in the
+// order of numbers, whatever order they finish in: result i is task(numbers[i]).
+// At most workers calls of task run at the same time, and with enough numbers
+// exactly workers do.
+//
+// Cancellation: once ctx is done, no new call of task starts (a worker checks
+// ctx before each one); calls already running finish, since a computation
+// cannot be interrupted half-way. Map then waits for its workers and returns
+// the results of the longest run of numbers, from the first, that all
+// finished (results[:k]: those of numbers[:k]), with ctx's error.
+//
+// Map returns only after every goroutine it started has ended. An empty
+// numbers gives an empty result and a nil error, and calls task never. A nil
+// ctx, workers < 1 or a nil task is an error that names it; nothing is run.
+//
+// Task 1.
+func Map(ctx context.Context, numbers []int, workers int, task func(n int) harness.U128) ([]harness.U128, error) {
+	panic("Map is not implemented yet: see README, task 1")
+}
+
+// FindSums returns harness.SumOfSquares(n) for each of numbers, in order,
+// computed on a pool of workers goroutines: Map with the CPU task. Every
+// number must be one SumOfSquares takes (0 <= n <= 2^32); otherwise FindSums
+// returns an error that names the first bad number and its index, and
+// computes nothing (a panic on a worker goroutine would crash the whole
+// program). Cancellation and the other errors are Map's.
+//
+// Task 2.
+func FindSums(ctx context.Context, numbers []int, workers int) ([]harness.U128, error) {
+	panic("FindSums is not implemented yet: see README, task 2")
+}
