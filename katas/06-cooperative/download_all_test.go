@@ -1,0 +1,129 @@
+package cooperative_test
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/loop"
+	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
+)
+
+// downloadAll runs DownloadAll in a task of a new loop, on virtual time, and
+// returns what it returned and how long it took.
+func downloadAll(newSession func() *harness.Session, urls []string) ([]cooperative.Result, error, time.Duration) {
+	GinkgoHelper()
+	var l loop.Loop
+	var results []cooperative.Result
+	var err error
+	spawn(&l, "main", func(t *loop.Task) error {
+		results, err = cooperative.DownloadAll(t, newSession, urls)
+		return nil
+	})
+	start := time.Now()
+	Expect(l.Run(context.Background())).To(Succeed())
+	return results, err, time.Since(start)
+}
+
+var _ = Describe("Task 2: DownloadAll", func() {
+	It("downloads the 160 sites: one result per URL, in input order", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+
+			results, err, _ := downloadAll(harness.NewSite(srv).NewSession, urls)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(results).To(HaveLen(len(urls)))
+			for i, r := range results {
+				want := fakeserver.BigSize
+				if i%2 == 1 {
+					want = fakeserver.SmallSize
+				}
+				Expect(r).To(Equal(cooperative.Result{URL: urls[i], Size: want}), "results[%d] must be the result of urls[%d]", i, i)
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("gathers: all 160 requests in flight at once, done in exactly one latency", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+
+			_, err, took := downloadAll(harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(srv.Stats()).To(harness.HavePeakInFlight(fakeserver.SiteCount),
+				"start EVERY request before awaiting ANY: a task per URL, spawned first, awaited after.\n"+
+					"Awaiting each request before beginning the next is the sequential trap: the loop has\n"+
+					"nothing else to run while it waits (README, \"Gather\")")
+			Expect(took).To(harness.TakeExactly(latency),
+				"160 requests waiting together take one latency; one after another they take 160 (README, \"Gather\")")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("shares one session between all its tasks", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			site := harness.NewSite(srv)
+
+			_, err, _ := downloadAll(site.NewSession, fakeserver.Sites(srv.URL))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(srv.Stats()).To(harness.HaveUsedSessions(1),
+				"on one loop, tasks take turns: they can share ONE session safely, without a lock\n"+
+					"(README, \"Why sharing one session is safe\")")
+			Expect(site.Made()).To(Equal(1), "make the session once, in DownloadAll, not in each task")
+			Expect(site.Open()).To(Equal(0), "close the session before DownloadAll returns (defer session.Close())")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("keeps going when some URLs fail: an error per URL, every other page downloaded", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Path: fakeserver.SmallPath}))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+
+			results, err, took := downloadAll(harness.NewSite(srv).NewSession, urls)
+			Expect(err).NotTo(HaveOccurred(),
+				"a failed URL is not a failed gather: like asyncio.gather(..., return_exceptions=True), put each\n"+
+					"error in its URL's Result and go on (README, \"Gather\")")
+			Expect(results).To(HaveLen(len(urls)), "one Result per URL, failed or not")
+			failed := 0
+			for i, r := range results {
+				Expect(r.URL).To(Equal(urls[i]))
+				if r.Err != nil {
+					failed++
+					Expect(r.Err).To(MatchError(ContainSubstring(urls[i])), "results[%d].Err must name its URL", i)
+					continue
+				}
+				Expect(i%2).To(BeZero(), "every small page was answered 500: results[%d] must carry an error", i)
+				Expect(r.Size).To(Equal(fakeserver.BigSize))
+			}
+			Expect(failed).To(Equal(80), "the 80 small pages were answered 500, and only they failed")
+			var httpErr *harness.HTTPError
+			Expect(errors.As(results[1].Err, &httpErr)).To(BeTrue(), "keep the Session's error (wrap with %%w)")
+			Expect(srv.Stats().Requests).To(Equal(160), "every URL was requested: no error stops the others")
+			Expect(took).To(harness.TakeExactly(latency))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("answers an empty list with no request, and a nil session maker with an error", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory()
+			defer srv.Close()
+
+			results, err, _ := downloadAll(harness.NewSite(srv).NewSession, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(results).To(BeEmpty())
+			_, err, _ = downloadAll(nil, fakeserver.SitesN(srv.URL, 2))
+			Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
+			Expect(srv.Stats().Requests).To(BeZero())
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})

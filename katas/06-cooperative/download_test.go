@@ -1,0 +1,71 @@
+package cooperative_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
+)
+
+var _ = Describe("Task 3: Download", func() {
+	It("runs the whole download on a loop of its own, over real loopback", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(5 * time.Millisecond))
+		DeferCleanup(srv.Close)
+		site := harness.NewSite(srv)
+		urls := fakeserver.SitesN(srv.URL, 20)
+
+		results, err := cooperative.Download(ctx, site.NewSession, urls)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(results).To(HaveLen(20))
+		for i, r := range results {
+			Expect(r.Err).NotTo(HaveOccurred())
+			Expect(r.URL).To(Equal(urls[i]))
+		}
+		Expect(site.Made()).To(Equal(1), "one session for the whole run")
+		Expect(site.Open()).To(Equal(0), "closed before Download returns")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops when the context is cancelled mid-run, and reports the partial results as such", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Path: fakeserver.SmallPath}))
+			defer srv.Close()
+			urls := fakeserver.SitesN(srv.URL, 10)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+
+			start := time.Now()
+			results, err := cooperative.Download(ctx, harness.NewSite(srv).NewSession, urls)
+			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error comes back (wrapped is fine)")
+			Expect(time.Since(start)).To(harness.TakeExactly(time.Second), "stop at the deadline")
+			Expect(results).To(HaveLen(10), "every URL has a Result, finished or not")
+			for i, r := range results {
+				Expect(r.URL).To(Equal(urls[i]))
+				if i%2 == 0 {
+					Expect(r.Err).NotTo(HaveOccurred(), "the big pages were answered before the deadline")
+					Expect(r.Size).To(Equal(fakeserver.BigSize))
+				} else {
+					Expect(r.Err).To(MatchError(context.DeadlineExceeded),
+						"an unfinished URL's Result says why it has no page: the deadline (README, \"Stopping\")")
+				}
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("rejects a nil context and a nil session maker before any request", func(ctx SpecContext) {
+		srv := fakeserver.New()
+		DeferCleanup(srv.Close)
+		urls := fakeserver.SitesN(srv.URL, 2)
+
+		_, err := cooperative.Download(nil, harness.NewSite(srv).NewSession, urls) //nolint:staticcheck // the bad input under test
+		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
+		_, err = cooperative.Download(ctx, nil, urls)
+		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
+		Expect(srv.Stats().Requests).To(BeZero())
+	}, SpecTimeout(harness.SpecTimeout))
+})

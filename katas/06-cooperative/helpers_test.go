@@ -1,0 +1,53 @@
+package cooperative_test
+
+import (
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/harness/loop"
+)
+
+// latency is the fake server's latency on virtual time.
+const latency = 100 * time.Millisecond
+
+// beat is the heartbeat's period on virtual time.
+const beat = 10 * time.Millisecond
+
+// spawn spawns body on l and fails the spec if Spawn refuses it.
+func spawn(l *loop.Loop, name string, body func(*loop.Task) error) *loop.Future {
+	GinkgoHelper()
+	f, err := l.Spawn(name, body)
+	Expect(err).NotTo(HaveOccurred())
+	return f
+}
+
+// A heartbeat is a task that sleeps beat between beats until stop is set,
+// and records the longest gap between two beats. On a loop that nobody
+// blocks, every gap is exactly beat (on virtual time).
+type heartbeat struct {
+	stop    bool // set by another task of the same loop
+	longest time.Duration
+}
+
+func (h *heartbeat) task(t *loop.Task) error {
+	last := time.Now()
+	for !h.stop {
+		if err := t.Sleep(beat); err != nil {
+			return err
+		}
+		h.longest = max(h.longest, time.Since(last))
+		last = time.Now()
+	}
+	return nil
+}
+
+// stalledMessage explains a heartbeat that missed beats.
+func stalledMessage(h *heartbeat, what string) string {
+	return fmt.Sprintf("A heartbeat task that sleeps %v between beats saw a gap of %v: the whole loop was stalled\n"+
+		"while %s. A task that calls a function which BLOCKS its goroutine (session.Get, time.Sleep,\n"+
+		"harness.LegacyLookup...) holds the loop: no other task can run until it returns. Start the work\n"+
+		"off the loop and Await it (README, \"The blocking-call pitfall\").", beat, h.longest, what)
+}
