@@ -42,6 +42,8 @@ type Plan struct {
 //     (except that pages = 0 still gives 1).
 //
 // Negative pages, latency or cpuPerPage are errors that name the argument.
+//
+// Task 1.
 func ChoosePlan(pages int, latency, cpuPerPage time.Duration) (Plan, error) {
 	panic("ChoosePlan is not implemented yet: see README, task 1")
 }
@@ -88,6 +90,8 @@ type Page struct {
 // makes no request and no Session, and returns an empty slice. A nil ctx,
 // newSession or digest, and a plan with a number below 1, are errors that
 // name the argument, returned before any request.
+//
+// Tasks 2 to 6.
 func Run(ctx context.Context, newSession func() *harness.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
 	panic("Run is not implemented yet: see README, task 2")
 }

@@ -88,8 +88,14 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 			}
 			out := make(chan outcome, 1)
 			go func() {
-				pages, err := choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, plan, rec.digest)
-				out <- outcome{pages, err}
+				var o outcome
+				defer func() {
+					if r := recover(); r != nil { // reported by the spec, below
+						o.err = fmt.Errorf("Run panicked: %v", r)
+					}
+					out <- o
+				}()
+				o.pages, o.err = choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, plan, rec.digest)
 			}()
 			// Every page has arrived long before this; each digest holds
 			// until released, so those started now are those running at once.

@@ -1,0 +1,78 @@
+package harness_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+)
+
+// TestDigestValues pins Digest's values: kata 11's specs compare the
+// learner's digests with Digest's, so the function must never change. The
+// value of "abc" at 1 round was also computed by hand, in Python, from the
+// algorithm in Digest's doc comment.
+func TestDigestValues(t *testing.T) {
+	big, _ := fakeserver.Body(fakeserver.BigPath)
+	small, _ := fakeserver.Body(fakeserver.SmallPath)
+	cases := []struct {
+		name   string
+		body   []byte
+		rounds int
+		want   uint64
+	}{
+		{"nil body, 0 rounds: the FNV offset basis", nil, 0, 0xcbf29ce484222325},
+		{"abc, 1 round", []byte("abc"), 1, 0x532f1c717a29ccb7},
+		{"big page, 3 rounds", big, 3, 0xe29c3b642c91fbad},
+		{"small page, 3 rounds", small, 3, 0x832061d6b8d14d76},
+	}
+	for _, c := range cases {
+		for range 2 { // the same value every time
+			if got := harness.Digest(c.body, c.rounds); got != c.want {
+				t.Errorf("%s: Digest = %#x, want %#x", c.name, got, c.want)
+			}
+		}
+	}
+	if harness.Digest(big, 2) == harness.Digest(big, 3) {
+		t.Errorf("Digest(big, 2) == Digest(big, 3): each round must change the value")
+	}
+	if harness.Digest([]byte("ab"), 1) == harness.Digest([]byte("ba"), 1) {
+		t.Errorf("Digest(ab) == Digest(ba): the order of the bytes must count")
+	}
+}
+
+// TestDigestPanicsOnNegativeRounds checks the message of the panic.
+func TestDigestPanicsOnNegativeRounds(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Errorf("Digest(body, -1) did not panic")
+		}
+	}()
+	harness.Digest([]byte("x"), -1)
+}
+
+// TestDigestCostIsLinearInRounds checks that Digest is real CPU work, in
+// proportion to rounds: 8× the rounds cost about 8× the time. Wall-clock
+// time is compared only as a ratio measured in the same run, the best of
+// several tries, with a margin (4× to 16×) that holds on a loaded machine.
+func TestDigestCostIsLinearInRounds(t *testing.T) {
+	big, _ := fakeserver.Body(fakeserver.BigPath)
+	best := func(rounds int) time.Duration {
+		fastest := time.Hour
+		for range 5 {
+			start := time.Now()
+			harness.Digest(big, rounds)
+			fastest = min(fastest, time.Since(start))
+		}
+		return fastest
+	}
+	var ratio float64
+	for range 3 {
+		one, eight := best(10), best(80)
+		ratio = float64(eight) / float64(one)
+		if ratio >= 4 && ratio <= 16 {
+			return
+		}
+	}
+	t.Errorf("Digest with 8× the rounds took %.1f× the time; want about 8× (4× to 16×)", ratio)
+}

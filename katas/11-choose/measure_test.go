@@ -1,0 +1,113 @@
+package choose_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concurrency-katas/go-katas/harness"
+)
+
+// The measurements of Task 6. Wall-clock time is compared only as ratios of
+// figures measured in the same run, interleaved, so that a busy machine
+// slows the reference and the learner's run alike.
+
+// calibrate returns the number of Digest rounds that makes one sequential
+// pass over bodies take about target in this build (the race detector makes
+// Digest several times slower, and machines differ), at least 1.
+func calibrate(bodies [][]byte, target time.Duration) int {
+	const probe = 10
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		for _, b := range bodies {
+			harness.Digest(b, probe)
+		}
+		best = min(best, time.Since(start))
+	}
+	return max(1, int(float64(probe)*float64(target)/float64(max(best, time.Microsecond))))
+}
+
+// sequential digests every body one after another on this goroutine, and
+// returns the digests and how long that took: the total CPU time of the
+// work.
+func sequential(bodies [][]byte, digest func([]byte) uint64) ([]uint64, time.Duration) {
+	out := make([]uint64, len(bodies))
+	start := time.Now()
+	for i, b := range bodies {
+		out[i] = digest(b)
+	}
+	return out, time.Since(start)
+}
+
+// parallel digests every body with procs goroutines that take the next body
+// from a shared counter, and returns how long that took: the fastest the
+// CPU stage can go on this machine right now, with no I/O at all.
+func parallel(bodies [][]byte, digest func([]byte) uint64, procs int) time.Duration {
+	var next atomic.Int64
+	sink := make([]uint64, len(bodies))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range procs {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(bodies); i = int(next.Add(1) - 1) {
+				sink[i] = digest(bodies[i])
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// downloadersFor returns the fewest downloaders whose rounds of requests
+// (latency each) fit in the time cpu of the CPU stage: ChoosePlan's rule.
+func downloadersFor(pages int, latency, cpu time.Duration) int {
+	rounds := int(cpu / latency)
+	if rounds < 1 {
+		return pages
+	}
+	return ceilDiv(pages, rounds)
+}
+
+// cores is how many goroutines can compute at the same instant.
+func cores() int { return min(runtime.GOMAXPROCS(0), runtime.NumCPU()) }
+
+// A round is one interleaved measurement of Task 6.
+type round struct {
+	latency              time.Duration // the server's
+	io, seq, par, actual time.Duration
+	procs, downloaders   int
+	note                 string // why the run did not finish, if it did not
+}
+
+// cpuNaive is the textbook CPU bound: the sequential CPU time shared
+// perfectly among the cores.
+func (r round) cpuNaive() time.Duration { return r.seq / time.Duration(r.procs) }
+
+// ideal is the run's lower bound: the slower of the two stages, each at its
+// best. The CPU stage's best is measured (par), not computed from seq, and
+// it cannot start before the first page has arrived, one latency in: see
+// the README, "Measuring".
+func (r round) ideal() time.Duration { return max(r.io, r.latency+r.par) }
+
+// ratio is how far the run was from its ideal.
+func (r round) ratio() float64 { return float64(r.actual) / float64(r.ideal()) }
+
+// table formats rounds as the table the spec reports.
+func table(rounds []round) string {
+	var b strings.Builder
+	ms := func(d time.Duration) string { return fmt.Sprintf("%8.0f ms", float64(d)/float64(time.Millisecond)) }
+	fmt.Fprintf(&b, "%-5s %11s %11s %11s %4s %11s %11s %11s %6s\n", "round", "CPU seq", "CPU seq÷P", "CPU bound", "D", "I/O bound", "ideal", "actual", "ratio")
+	for i, r := range rounds {
+		fmt.Fprintf(&b, "%-5d %s %s %s %4d %s %s %s %5.2f×%s\n", i+1, ms(r.seq), ms(r.cpuNaive()), ms(r.par), r.downloaders, ms(r.io), ms(r.ideal()), ms(r.actual), r.ratio(), r.note)
+	}
+	fmt.Fprintf(&b, "CPU seq = every digest one after another (once, before the rounds); CPU seq÷P = that over P = %d cores;\n"+
+		"CPU bound = the slower of two runs of the digests on P goroutines with no I/O, just before and just after\n"+
+		"the run; D = Downloaders, chosen so that the I/O stage takes about half the CPU bound;\n"+
+		"I/O bound = ⌈pages ÷ D⌉ × latency; ideal = max(I/O bound, latency + CPU bound), as the CPU stage cannot\n"+
+		"start before the first page arrives; ratio = actual ÷ ideal.", rounds[0].procs)
+	return b.String()
+}
