@@ -1,0 +1,121 @@
+package harness_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing/synctest"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
+)
+
+// clientRead GETs url with c and returns the body, read whole and closed.
+func clientRead(ctx context.Context, c *harness.Client, url string) ([]byte, error) {
+	resp, err := c.Get(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+var _ = Describe("Client", func() {
+	It("serves many goroutines at once as one session, and Close ends its connections", func(SpecContext) {
+		harness.Virtual(func() {
+			const n = 200
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
+			defer srv.Close()
+			site := harness.NewSite(srv)
+			c := site.NewClient()
+			urls := fakeserver.SitesN(srv.URL, n)
+			before := len(harness.BubbleGoroutines())
+
+			var wg sync.WaitGroup
+			errs := make([]error, n)
+			start := time.Now()
+			for i, u := range urls {
+				wg.Go(func() {
+					body, err := clientRead(context.Background(), c, u)
+					if err == nil && len(body) != len(page(u[len(srv.URL):])) {
+						err = errors.New("short body")
+					}
+					errs[i] = err
+				})
+			}
+			wg.Wait()
+			Expect(time.Since(start)).To(Equal(100*time.Millisecond), "every Get overlapped")
+			for i, err := range errs {
+				Expect(err).NotTo(HaveOccurred(), "Get of %s", urls[i])
+			}
+			st := srv.Stats()
+			Expect(st.PeakInFlight).To(Equal(n))
+			Expect(st.Sessions).To(Equal([]string{c.ID()}), "one session ID, stamped on every request")
+			Expect(site.Made()).To(Equal(1))
+			Expect(site.Open()).To(Equal(1))
+
+			Expect(c.Close()).To(Succeed())
+			Expect(c.Close()).To(Succeed(), "Close may be called twice")
+			Expect(site.Open()).To(Equal(0), "a closed Client is no longer open")
+			synctest.Wait()
+			Expect(harness.BubbleGoroutines()).To(HaveLen(before), "Close closed every idle connection, and their goroutines ended")
+
+			_, err := c.Get(context.Background(), urls[0])
+			Expect(err).To(MatchError(harness.ErrClientClosed))
+			Expect(err).To(MatchError(ContainSubstring(urls[0])))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("answers bad input and a 500 with errors that name the URL", func(ctx SpecContext) {
+		srv, site := newSite(fakeserver.New, fakeserver.WithLatency(0),
+			fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 1}))
+		c := site.NewClient()
+		DeferCleanup(c.Close)
+		url := srv.URL + fakeserver.BigPath
+
+		_, err := c.Get(ctx, url)
+		var httpErr *harness.HTTPError
+		Expect(errors.As(err, &httpErr)).To(BeTrue())
+		Expect(httpErr.StatusCode).To(Equal(500))
+		Expect(err).To(MatchError(ContainSubstring(url)))
+
+		//lint:ignore SA1012 a nil context is the bad input under test
+		_, err = c.Get(nil, url) //nolint:staticcheck
+		Expect(err).To(MatchError(ContainSubstring("nil context")))
+		_, err = c.Get(ctx, "::nope::")
+		Expect(err).To(MatchError(ContainSubstring("malformed URL")))
+		var nilClient *harness.Client
+		_, err = nilClient.Get(ctx, url)
+		Expect(err).To(MatchError(ContainSubstring("nil *Client")))
+		Expect(nilClient.Close()).To(Succeed())
+
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = c.Get(cancelled, url)
+		Expect(err).To(MatchError(context.Canceled))
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("BubbleGoroutines", func() {
+	It("lists the goroutines of the running bubble only, and nothing outside one", func(SpecContext) {
+		Expect(harness.BubbleGoroutines()).To(BeNil(), "outside a bubble")
+		harness.Virtual(func() {
+			base := len(harness.BubbleGoroutines())
+			Expect(base).To(BeNumerically(">=", 1), "the caller's own goroutine is in the bubble")
+			block := make(chan struct{})
+			go func() { <-block }()
+			synctest.Wait()
+			gs := harness.BubbleGoroutines()
+			Expect(gs).To(HaveLen(base + 1))
+			Expect(gs).To(ContainElement(ContainSubstring("chan receive")))
+			close(block)
+			synctest.Wait()
+			Expect(harness.BubbleGoroutines()).To(HaveLen(base))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
