@@ -98,7 +98,7 @@ func (g *gatedTask) awaitStarts(want int, why string) []int {
 			got = append(got, n)
 		case <-timer.C:
 			Fail(fmt.Sprintf("Expected %d task(s) to be running at once; after %v only %d had started (%v), and none of\n"+
-				"them could finish until the spec released it. %s", want, watchdog, len(got), got, why))
+				"them could finish until the spec released it.\n%s", want, watchdog, len(got), got, why))
 		}
 	}
 	return got

@@ -142,7 +142,7 @@ var _ = Describe("Task 3: measuring", func() {
 		numbers := measured()
 		harness.SumOfSquares(numbers[0]) // warm up
 		b := best{}
-		for round := range rounds {
+		measure := func(round int) {
 			if round%2 == 0 {
 				b.note("loop", timeIt(func() { sequential(numbers) }))
 				b.note("pool", timeIt(pool(ctx)))
@@ -151,10 +151,19 @@ var _ = Describe("Task 3: measuring", func() {
 				b.note("loop", timeIt(func() { sequential(numbers) }))
 			}
 		}
+		for round := range rounds {
+			measure(round)
+		}
+		// A burst of load elsewhere can slow every loop run by chance: before
+		// judging a speed-up, give the loop more chances. A pool that does less
+		// work stays far faster however many rounds are taken.
+		for round := rounds; round < rounds+extraRounds && float64(b["loop"])/float64(b["pool"]) >= noFasterBelow; round++ {
+			measure(round)
+		}
 		AddReportEntry("GOMAXPROCS=1", fmt.Sprintf("pool %.2f× the loop (%v)", float64(b["loop"])/float64(b["pool"]), b))
 		Expect(b["pool"]).To(beNoFasterThan(b["loop"], noFasterBelow),
 			"with GOMAXPROCS=1 the pool's goroutines take turns on one thread, like Python's threads under the GIL")
-	}, SpecTimeout(time.Minute)) // 3 rounds of about 1 s each on a busy machine
+	}, SpecTimeout(time.Minute)) // up to 6 rounds of about 1 s each on a busy machine
 })
 
 var _ = Describe("The no-speed-up matcher", Label("harness"), func() {
