@@ -2,6 +2,7 @@ package races_test
 
 import (
 	"strconv"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,6 +18,11 @@ const (
 	increments = 100
 	expected   = goroutines * increments
 )
+
+// bigCountTimeout is the budget of the 500,000-increment specs: half a
+// million lock hand-offs or channel sends take a few seconds under -race on
+// an idle machine, and several times that on a loaded one.
+const bigCountTimeout = time.Minute
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -38,7 +44,7 @@ var _ = Describe("Task 2: CountWithMutex", func() {
 		Expect(c.x).To(Equal(expected),
 			"5000 × 100 increments must give 500,000; fewer means lost updates (a race) or goroutines not waited for.\n"+
 				"See the README, \"Why x = x + 1 loses updates\".")
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(bigCountTimeout))
 
 	It("lets no goroutine reach the counter while another is in the middle of an increment", func(SpecContext) {
 		c := newWatchedCounter()
@@ -67,7 +73,7 @@ var _ = Describe("Task 3: CountWithAtomic", func() {
 			"5000 × 100 atomic increments must give 500,000; fewer means lost updates: a plain n++, or a\n"+
 				"Load followed by a Store (two atomic steps are not one). Use one Add(1) per increment.\n"+
 				"See the README, \"Atomics\".")
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(bigCountTimeout))
 
 	It("counts small jobs exactly too: 1 goroutine, 7 goroutines × 3, and zero increments", func(SpecContext) {
 		for _, job := range [][2]int{{1, 1}, {7, 3}, {4, 0}} {
@@ -92,7 +98,7 @@ var _ = Describe("Task 4: CountConfined", func() {
 		Expect(c.x).To(Equal(expected),
 			"every increment sent must be applied before CountConfined returns: close the channel after the\n"+
 				"senders are done, and wait for the owner to drain it. See the README, \"Confinement\".")
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(bigCountTimeout))
 
 	It("touches the counter from one goroutine only, the owner", func(SpecContext) {
 		c := newOwnedCounter()
