@@ -17,14 +17,14 @@ import (
 // The measured workload: the first 8 numbers of the CPU workload, about 20 ms
 // each on an idle machine. 8 splits evenly over 2, 4 or 8 cores.
 const (
-	measuredCount   = 8
-	measureWorkers  = 4
-	rounds          = 3 // each measurement is taken this many times; the best (shortest) counts
-	extraRounds     = 3 // more rounds if the machine looks busy
-	wantSpeedUp     = 1.6
-	noFasterBelow   = 1.25
-	busyMachine     = 1.3  // a reference speed-up below this: the machine has no core to spare
-	shareOfMachine  = 0.85 // the pool must reach this share of the reference speed-up
+	measuredCount  = 8
+	measureWorkers = 4
+	rounds         = 3 // each measurement is taken this many times; the best (shortest) counts
+	extraRounds    = 3 // more rounds if the machine looks busy
+	wantSpeedUp    = 1.6
+	noFasterBelow  = 1.25
+	busyMachine    = 1.3  // a reference speed-up below this: the machine has no core to spare
+	shareOfMachine = 0.85 // the pool must reach this share of the reference speed-up
 	// extra rounds are taken only while the spec has run less than this
 	// (on a very busy machine one round can take several seconds)
 	extraBudget = 15 * time.Second
