@@ -24,6 +24,7 @@ type sweepRow struct {
 	sessions    int
 	connections int
 	peak        int
+	made        int // sessions made by the site (harness.Site.Made)
 	pages       int
 	err         error
 }
@@ -71,11 +72,12 @@ func sweep(ctx context.Context, download func(context.Context, func() *harness.S
 func measure(ctx context.Context, download func(context.Context, func() *harness.Session, []string, int) ([]pool.Page, error), srv *fakeserver.Server, w int) sweepRow {
 	defer srv.Close()
 	start := time.Now()
-	pages, err := download(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), w)
+	site := harness.NewSite(srv)
+	pages, err := download(ctx, site.NewSession, fakeserver.Sites(srv.URL), w)
 	elapsed := time.Since(start)
 	srv.Close() // before Stats, so every request in flight has ended
 	st := srv.Stats()
-	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, len(done(pages)), err}
+	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.Made(), len(done(pages)), err}
 }
 
 var _ = Describe("Task 7: how many workers", func() {
@@ -101,7 +103,7 @@ var _ = Describe("Task 7: how many workers", func() {
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("on real loopback, measures the wall-clock time of each pool size, and 5 workers beat 1", func(ctx SpecContext) {
+	It("on real loopback, prints the wall-clock time of each pool size, never more than W requests at once", func(ctx SpecContext) {
 		// 5 ms: long enough that waiting dominates, short enough that the
 		// one-worker run (160 × 5 ms) takes about a second.
 		rows := sweep(ctx, downloadAll, func() *fakeserver.Server {
@@ -109,12 +111,42 @@ var _ = Describe("Task 7: how many workers", func() {
 		})
 		AddReportEntry("pool sizes on real loopback (latency 5ms, 160 URLs)", sweepTable("real loopback, latency 5ms, 160 URLs", rows))
 
+		// Wall-clock times depend on what else the machine is doing: they are
+		// printed, not asserted. So is the peak reached: on real time a quick
+		// worker may finish its first request before the last worker has sent
+		// its own (virtual time, above, makes the peak exact). What holds
+		// whatever the load: never more than W at once, W sessions made, and
+		// one connection per session used.
 		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
 		for _, r := range rows {
 			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
 			Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
+			want := min(r.workers, fakeserver.SiteCount)
+			Expect(r.peak).To(BeNumerically("<=", want), "workers = %d: never more requests in flight at once (see \"What the server sees\")", r.workers)
+			Expect(r.made).To(Equal(want), "workers = %d: one session per worker, made when the worker starts (see \"Sessions\")", r.workers)
+			Expect(r.connections).To(Equal(r.sessions), "workers = %d: one connection per session used (see \"Sessions\")", r.workers)
+		}
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("on real loopback, 5 workers are at least twice as fast as 1 (the best of 3 runs each, taken in turns)", func(ctx SpecContext) {
+		// 40 URLs at 10 ms: the one-worker run takes about half a second, and
+		// waiting dominates it. Runs taken in turns and the best of each kept:
+		// a burst of load elsewhere on the machine slows one run, not all three.
+		best := map[int]time.Duration{}
+		for range 3 {
+			for _, w := range []int{1, workers} {
+				srv := fakeserver.New(fakeserver.WithLatency(10 * time.Millisecond))
+				start := time.Now()
+				_, err := downloadAll(ctx, harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 40), w)
+				elapsed := time.Since(start)
+				srv.Close()
+				Expect(err).NotTo(HaveOccurred(), "workers = %d", w)
+				if b, ok := best[w]; !ok || elapsed < b {
+					best[w] = elapsed
+				}
+			}
 		}
 		// 5 workers would ideally be 5× faster than 1; 2× holds on a loaded machine.
-		Expect(rows[2].elapsed).To(harness.BeFasterThan(rows[0].elapsed, 2), "5 workers against 1, measured in the same run")
+		Expect(best[workers]).To(harness.BeFasterThan(best[1], 2), "5 workers against 1, best of 3 runs each, measured in the same spec")
 	}, SpecTimeout(harness.SpecTimeout))
 })

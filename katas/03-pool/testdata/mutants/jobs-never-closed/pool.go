@@ -3,9 +3,12 @@
 //
 // Killed on virtual time: inside harness.Virtual every goroutine ends up blocked with no timer
 // pending, synctest reports the deadlock at once, and the spec fails with the stacks. The specs
-// on real loopback cannot see a deadlock: they fail [TIMEDOUT] after loopbackTimeout (10 s) with
-// the blocked line (wg.Wait), and Ginkgo moves on after the grace period; they are not named here
-// because they cost that wait.
+// on real loopback cannot see a deadlock by themselves: their helper downloadAll gives
+// DownloadAll 5 s (returnWithin), then fails the spec with "DownloadAll has not returned after
+// 5s: it is stuck, probably deadlocked" and the leak check lists the blocked goroutines. They
+// are not named here because each costs that wait. (Ginkgo's own SpecTimeout report is not used
+// for this: under an overlay its source excerpt reads the stub file and panics on line numbers
+// past its end, ending the whole run.)
 
 package pool
 
