@@ -50,6 +50,9 @@ func expectNoGoroutineLeft(baseline int) {
 				break
 			}
 		}
+		if extra == "" && len(left) > 1 {
+			extra = "\nOne of them:\n" + left[len(left)-1]
+		}
 		return fmt.Sprintf("Expected DownloadAll to leave no goroutine behind: the bubble had %d goroutines before the run\n"+
 			"and %d after it (the client closed, every other goroutine run until it ended or blocked for good).\n"+
 			"DownloadAll returned before its goroutines ended, and some of them can never end: usually\n"+
