@@ -88,3 +88,42 @@ func TestLastLines(t *testing.T) {
 		t.Errorf("lastLines = %q", got)
 	}
 }
+
+func TestRetryAlone(t *testing.T) {
+	// flaky fails unless it runs alone; broken always fails; crashed wrote
+	// no report, so a retry cannot help it.
+	flaky := &check{Name: "flaky", run: func(_ context.Context, c *check) verdict {
+		c.reported = true
+		if c.alone {
+			return pass("3 specs passed")
+		}
+		return fail("1 of 3 specs failed")
+	}}
+	broken := &check{Name: "broken", run: func(_ context.Context, c *check) verdict {
+		c.reported = true
+		return fail("2 of 3 specs failed")
+	}}
+	runs := 0
+	crashed := &check{Name: "crashed", run: func(context.Context, *check) verdict {
+		runs++
+		return fail("does not build")
+	}}
+	checks := []*check{flaky, broken, crashed}
+	var out strings.Builder
+	r := &runner{stdout: &out}
+	runChecks(context.Background(), checks, 2, time.Minute, func(*check, bool) {})
+	r.retryAlone(context.Background(), checks, time.Minute, func(*check, bool) {})
+
+	if !flaky.Verdict.OK || !strings.Contains(flaky.Verdict.Note, "on a retry alone; alongside another run: 1 of 3 specs failed") {
+		t.Errorf("flaky: %+v", flaky.Verdict)
+	}
+	if broken.Verdict.OK || !strings.Contains(broken.Verdict.Note, "(alone as well)") {
+		t.Errorf("broken: %+v", broken.Verdict)
+	}
+	if crashed.alone || runs != 1 {
+		t.Errorf("a check without a report was retried (%d runs)", runs)
+	}
+	if !strings.Contains(out.String(), "retrying 2 failed checks alone") {
+		t.Errorf("output %q should announce the retry", out.String())
+	}
+}
