@@ -56,7 +56,11 @@ var _ = Describe("Task 5: Stopping", func() {
 			var l eventloop.Loop
 			start := time.Now()
 			errs := map[string]error{}
+			var taskCtx context.Context
+			var liveErr error
 			spawn(&l, "sleeper", func(t *eventloop.Task) error {
+				taskCtx = t.Context()
+				liveErr = taskCtx.Err()
 				errs["sleeper"] = t.Sleep(time.Hour)
 				return errs["sleeper"]
 			})
@@ -76,6 +80,8 @@ var _ = Describe("Task 5: Stopping", func() {
 			Expect(err).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
 			Expect(time.Since(start)).To(harness.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
 			Expect(errs).To(HaveLen(3), "every task was stopped and unwound")
+			Expect(liveErr).NotTo(HaveOccurred(), "Task.Context is live while the loop runs")
+			Expect(taskCtx.Err()).To(MatchError(context.DeadlineExceeded), "Task.Context is done once the loop has stopped: I/O started with it stops too")
 			for name, err := range errs {
 				Expect(err).To(MatchError(eventloop.ErrStopped), "task %q: a stopped task's Sleep/Await returns ErrStopped", name)
 				Expect(err).To(MatchError(context.DeadlineExceeded), "task %q: the stop error also wraps why: the context's error", name)
