@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 	"go.uber.org/goleak"
 )
 
@@ -18,13 +19,40 @@ import (
 // AfterEach and every other DeferCleanup of the spec: they may stop what the
 // spec started. goleak retries for a short while, so goroutines that are
 // already on their way out are not reported.
+//
+// It also snapshots the test process's child processes, and registers a
+// second check, which runs just before the goroutine check: a child process
+// started during the spec and still there (running, or ended but never
+// waited for) is killed and reaped, and the spec fails naming its command
+// line. (Linux only: it reads /proc. Killing such a process first lets the
+// goroutines that wait for it end, so the failure names the cause.)
+//
+// A spec that timed out or was interrupted is not checked for goroutines:
+// Ginkgo has left its body running in the background, and the [TIMEDOUT]
+// report already shows where it is blocked.
 func LeakCheck() {
 	snapshot := goleak.IgnoreCurrent()
 	ginkgo.DeferCleanup(func() {
+		if abandoned(ginkgo.CurrentSpecReport().State) {
+			return
+		}
 		if err := goleak.Find(snapshot); err != nil {
 			ginkgo.Fail(leakMessage(err))
 		}
 	})
+	if children, ok := childPIDs(); ok {
+		ginkgo.DeferCleanup(func() {
+			if left := leftoverChildren(children); len(left) > 0 {
+				ginkgo.Fail(childLeakMessage(left))
+			}
+		})
+	}
+}
+
+// abandoned reports whether a spec in state s may have left its body
+// running: Ginkgo moves on after the grace period without it.
+func abandoned(s types.SpecState) bool {
+	return s == types.SpecStateTimedout || s == types.SpecStateInterrupted
 }
 
 // leakMessage explains goleak's report.
