@@ -38,21 +38,21 @@ var _ = Describe("Task 6: Starvation", func() {
 		var l eventloop.Loop
 		hb := &heartbeat{}
 		spawn(&l, "heartbeat", hb.task)
+		yields := 0
 		spawn(&l, "polite", func(t *eventloop.Task) error {
 			for start := time.Now(); time.Since(start) < spin; {
 				if err := t.Yield(); err != nil { // a turn for everyone else, now and then
 					return err
 				}
+				yields++
 			}
 			hb.stop = true
 			return nil
 		})
 		Expect(l.Run(ctx)).To(Succeed())
-		Expect(hb.beats).To(BeNumerically(">", 10),
-			"the heartbeat beat %d times during a %v spin that yielded all along: Yield must give the other\n"+
-				"ready tasks their turn (README, \"Starvation\")", hb.beats, spin)
-		Expect(hb.longest).To(BeNumerically("<", spin),
-			"the heartbeat's longest gap was %v though the spinning task yielded all along: Yield must give\n"+
-				"the other ready tasks their turn (README, \"Starvation\")", hb.longest.Round(time.Millisecond))
+		Expect(yields).To(BeNumerically(">", 10), "the polite task yields over and over during its spin")
+		Expect(hb.beats).To(BeNumerically(">=", yields),
+			"the spinning task yielded %d times but the heartbeat beat only %d times: each Yield must give\n"+
+				"every other ready task a turn before the yielding task runs again (README, \"Starvation\")", yields, hb.beats)
 	}, SpecTimeout(harness.SpecTimeout))
 })
