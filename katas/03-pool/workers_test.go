@@ -128,7 +128,7 @@ var _ = Describe("Task 7: how many workers", func() {
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("on real loopback, 5 workers are at least twice as fast as 1 (the best of 3 runs each, taken in turns)", func(ctx SpecContext) {
+	It("on real loopback, 5 workers are at least twice as fast as 1 (the best of 3 runs each, taken in turns)", Label("timing"), func(ctx SpecContext) {
 		// 40 URLs at 10 ms: the one-worker run takes about half a second, and
 		// waiting dominates it. Runs taken in turns and the best of each kept:
 		// a burst of load elsewhere on the machine slows one run, not all three.

@@ -92,7 +92,7 @@ func pool(ctx context.Context) func() {
 }
 
 var _ = Describe("Task 3: measuring", func() {
-	It("with 2 or more cores, is at least 1.6× faster than a sequential loop", func(ctx SpecContext) {
+	It("with 2 or more cores, is at least 1.6× faster than a sequential loop", Label("timing"), func(ctx SpecContext) {
 		if runtime.NumCPU() < 2 || runtime.GOMAXPROCS(0) < 2 {
 			Skip(fmt.Sprintf("this machine runs Go on %d core(s) (NumCPU %d, GOMAXPROCS %d): a pool cannot be faster than a loop on one core",
 				min(runtime.NumCPU(), runtime.GOMAXPROCS(0)), runtime.NumCPU(), runtime.GOMAXPROCS(0)))
@@ -139,7 +139,7 @@ var _ = Describe("Task 3: measuring", func() {
 			measureWorkers, measuredCount, demand, wantSpeedUp, machine, shareOfMachine*100, b)
 	}, SpecTimeout(time.Minute)) // up to 6 rounds of about 1 s each on a busy machine
 
-	It("with GOMAXPROCS=1, is no faster than the sequential loop: one core, no speed-up", func(ctx SpecContext) {
+	It("with GOMAXPROCS=1, is no faster than the sequential loop: one core, no speed-up", Label("timing"), func(ctx SpecContext) {
 		previous := runtime.GOMAXPROCS(1) // Go code now runs on one thread at a time, as Python's under the GIL
 		DeferCleanup(func() { runtime.GOMAXPROCS(previous) })
 		numbers := measured()

@@ -28,7 +28,7 @@ const (
 var _ = Describe("Task 6: within the bound", func() {
 	// Its budget: up to 3 rounds of about 1.5 s each, more on a loaded
 	// machine, and up to 3 × the ideal + 1 s for a run far too slow.
-	It("runs within 1.3× of max(I/O bound, latency + CPU bound), both measured in the same run", func(ctx SpecContext) {
+	It("runs within 1.3× of max(I/O bound, latency + CPU bound), both measured in the same run", Label("timing"), func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(boundLatency))
 		DeferCleanup(srv.Close)
 		site := harness.NewSite(srv)

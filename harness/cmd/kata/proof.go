@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -25,11 +28,22 @@ type check struct {
 	LogPath string // full output, when there was a go run
 	Output  string
 
-	// reported: the run wrote a Ginkgo report (a verdict on specs, which a
-	// retry alone may change); timedOut: killed by -timeout; alone: this is
-	// the retry, with no other go test running.
+	// serial: run in the second phase, one check at a time, because its
+	// specs compare wall-clock times (Ginkgo label "timing") and need the
+	// machine to themselves. A check of the first phase may hand one over
+	// (later), as a mutant whose killing spec turns out to be a timing spec.
+	serial bool
+	later  *check
+
+	// reported: the run wrote a Ginkgo report; timedOut: killed by -timeout;
+	// alone: a serial check, with no other go test running.
 	reported, timedOut, alone bool
 }
+
+// timingLabel marks specs that compare wall-clock times measured in the same
+// run. The proof runs them in a phase of their own, one go test at a time,
+// so that two proof runs never share the two cores while they measure.
+const timingLabel = "timing"
 
 // proofCmd parses `proof [-j N] [-timeout D] [N...]` (and `test`, which adds
 // the preflight checks), runs the checks and prints the verdict.
@@ -42,7 +56,6 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 	fs.SetOutput(r.stderr)
 	jobs := fs.Int("j", 2, "how many go test processes run at a time")
 	timeout := fs.Duration("timeout", 10*time.Minute, "kill a check that runs longer")
-	retry := fs.Bool("retry-alone", true, "run a check whose specs failed alongside another run once more, alone (wall-clock specs need an unloaded machine)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -71,13 +84,20 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 		katas = picked
 	}
 
-	var checks []*check
+	var checks, serial []*check
 	if preflight {
 		checks = append(checks, r.preflightChecks()...)
 	}
 	for _, k := range katas {
-		checks = append(checks, r.kataChecks(k)...)
+		for _, c := range r.kataChecks(k) {
+			if c.serial {
+				serial = append(serial, c)
+			} else {
+				checks = append(checks, c)
+			}
+		}
 	}
+	checks = append(checks, serial...)
 	if len(checks) == 0 {
 		fmt.Fprintln(r.stdout, "no katas to prove")
 		fmt.Fprintln(r.stdout, "0 passed, 1 failed")
@@ -91,9 +111,30 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 	defer stop()
 	start := time.Now()
 	progress := r.progress(len(checks))
-	runChecks(ctx, checks, *jobs, *timeout, progress)
-	if *retry && *jobs > 1 {
-		r.retryAlone(ctx, checks, *timeout, progress)
+	parallel := checks[:len(checks)-len(serial)]
+	runChecks(ctx, parallel, *jobs, *timeout, progress)
+	// Mutants whose killing spec is a timing spec come back for phase two.
+	for _, c := range parallel {
+		if c.later != nil {
+			c.later.Index = c.Index
+			serial = append(serial, c.later)
+		}
+	}
+	if len(serial) > 0 && ctx.Err() == nil {
+		fmt.Fprintf(r.stdout, "\nphase two: %d checks of specs labelled %q (wall-clock ratios), one at a time\n", len(serial), timingLabel)
+	}
+	runChecks(ctx, serial, 1, *timeout, progress)
+	checks = checks[:0]
+	for _, c := range parallel {
+		if c.later != nil {
+			c = c.later
+		}
+		checks = append(checks, c)
+	}
+	for _, c := range serial {
+		if !slices.Contains(checks, c) {
+			checks = append(checks, c)
+		}
 	}
 	printTables(r.stdout, r.root, checks)
 
@@ -152,34 +193,6 @@ func runChecks(ctx context.Context, checks []*check, jobs int, timeout time.Dura
 	wg.Wait()
 }
 
-// retryAlone runs once more, one at a time, the checks whose specs failed
-// while another go test shared the two cores: specs that compare wall-clock
-// times hold on an unloaded machine. Both outcomes stay visible in the note
-// and in the logs (the retry's log ends in "-alone.log").
-func (r *runner) retryAlone(ctx context.Context, checks []*check, timeout time.Duration, progress func(*check, bool)) {
-	var again []*check
-	first := map[*check]verdict{}
-	for _, c := range checks {
-		if !c.Verdict.OK && c.reported && !c.timedOut {
-			again = append(again, c)
-			first[c] = c.Verdict
-			c.alone = true
-		}
-	}
-	if len(again) == 0 || ctx.Err() != nil {
-		return
-	}
-	fmt.Fprintf(r.stdout, "\nretrying %d failed checks alone, one at a time (specs that measure wall-clock time need an unloaded machine)\n", len(again))
-	runChecks(ctx, again, 1, timeout, progress)
-	for _, c := range again {
-		if c.Verdict.OK {
-			c.Verdict.Note = fmt.Sprintf("%s, on a retry alone; alongside another run: %s", c.Verdict.Note, first[c].Note)
-		} else {
-			c.Verdict.Note += " (alone as well)"
-		}
-	}
-}
-
 // progress prints a line when a check starts and when it ends.
 func (r *runner) progress(total int) func(c *check, done bool) {
 	var mu sync.Mutex
@@ -202,23 +215,36 @@ func (r *runner) progress(total int) func(c *check, done bool) {
 	}
 }
 
-// kataChecks builds the checks of one kata: solution, stub, each mutant.
-// A mistake in the kata's files becomes a failed check, not a crash.
+// kataChecks builds the checks of one kata: solution (without its timing
+// specs), stub, each mutant (only the specs its killed-by lines name), and,
+// when the kata has timing specs, the solution on those alone. A mistake in
+// the kata's files becomes a failed check, not a crash.
 func (r *runner) kataChecks(k kata) []*check {
+	noTiming := []string{"-ginkgo.label-filter=!" + timingLabel}
 	checks := []*check{
 		{Group: k.Dir, Name: "solution", run: func(ctx context.Context, c *check) verdict {
 			ov, err := k.solutionOverlay(r.root)
 			if err != nil {
 				return fail("%v", err)
 			}
-			return evalSolution(r.goTestKata(ctx, c, k, "solution", ov))
+			return evalSolution(r.goTestKata(ctx, c, k, "solution", ov, noTiming))
 		}},
 		{Group: k.Dir, Name: "stub", run: func(ctx context.Context, c *check) verdict {
 			if _, err := k.learnerFiles(r.root); err != nil {
 				return fail("%v", err)
 			}
-			return evalStub(r.goTestKata(ctx, c, k, "stub", nil))
+			return evalStub(r.goTestKata(ctx, c, k, "stub", nil, nil))
 		}},
+	}
+	if k.hasTimingSpecs(r.root) {
+		checks = append(checks, &check{Group: k.Dir, Name: "solution, timing specs alone", serial: true, alone: true,
+			run: func(ctx context.Context, c *check) verdict {
+				ov, err := k.solutionOverlay(r.root)
+				if err != nil {
+					return fail("%v", err)
+				}
+				return evalSolution(r.goTestKata(ctx, c, k, "solution-timing", ov, []string{"-ginkgo.label-filter=" + timingLabel}))
+			}})
 	}
 	ms, err := k.mutants(r.root)
 	if err != nil {
@@ -231,20 +257,82 @@ func (r *runner) kataChecks(k kata) []*check {
 			if m.Err != nil {
 				return fail("%v", m.Err)
 			}
-			return evalMutant(m, r.goTestKata(ctx, c, k, "mutant-"+m.Name, m.Overlay))
+			focus := focusArgs(m.KilledBy)
+			o := r.goTestKata(ctx, c, k, "mutant-"+m.Name, m.Overlay, append(focus, noTiming...))
+			if killerIsTiming(m, o) {
+				// The spec that must kill it compares wall-clock times: run
+				// it again in phase two, alone.
+				c.later = &check{Group: k.Dir, Name: c.Name + " (timing spec, alone)", serial: true, alone: true,
+					run: func(ctx context.Context, c2 *check) verdict {
+						return evalMutant(m, r.goTestKata(ctx, c2, k, "mutant-"+m.Name+"-timing", m.Overlay, focus))
+					}}
+				return verdict{OK: true, Note: "its killing spec is a timing spec: judged in phase two"}
+			}
+			return evalMutant(m, o)
 		}})
 	}
 	return checks
 }
 
+// focusArgs runs only the specs a mutant's killed-by lines name: the proof
+// needs those to fail, and the rest would only cost time. A mutant killed by
+// the race detector runs every spec.
+func focusArgs(killedBy []string) []string {
+	var args []string
+	for _, kb := range killedBy {
+		if kb == raceKiller {
+			return nil
+		}
+		args = append(args, "-ginkgo.focus="+regexp.QuoteMeta(kb))
+	}
+	return args
+}
+
+// killerIsTiming reports whether every spec a killed-by line names carries
+// the timing label (and so was filtered out of a first-phase run).
+func killerIsTiming(m mutant, o runOutcome) bool {
+	specs := itSpecs(o.Reports)
+	if len(specs) == 0 {
+		return false
+	}
+	for _, kb := range m.KilledBy {
+		found := false
+		for _, s := range specs {
+			if strings.Contains(s.FullText(), kb) {
+				if !hasLabel(s, timingLabel) {
+					return false
+				}
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// hasTimingSpecs reports whether one of the kata's spec files labels a spec
+// "timing" (a cheap look at the source: the label is always written as a
+// string literal in a Label call).
+func (k kata) hasTimingSpecs(root string) bool {
+	files, _ := filepath.Glob(k.path(root, "*_test.go"))
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err == nil && timingLabelRE.Match(src) {
+			return true
+		}
+	}
+	return false
+}
+
+var timingLabelRE = regexp.MustCompile(`Label\([^)]*"` + timingLabel + `"`)
+
 // goTestKata runs the kata's specs once under -race with the overlay (nil:
 // the learner's files as they are) and reads Ginkgo's JSON report.
-func (r *runner) goTestKata(ctx context.Context, c *check, k kata, what string, overlay map[string]string) runOutcome {
+func (r *runner) goTestKata(ctx context.Context, c *check, k kata, what string, overlay map[string]string, extra []string) runOutcome {
 	c.reported = false
 	base := k.Dir + "-" + what
-	if c.alone {
-		base += "-alone"
-	}
 	reportPath := filepath.Join(r.root, ".kata", "reports", base+".json")
 	c.LogPath = filepath.Join(r.root, ".kata", "logs", base+".log")
 	_ = os.MkdirAll(filepath.Dir(reportPath), 0o755)
@@ -262,6 +350,7 @@ func (r *runner) goTestKata(ctx context.Context, c *check, k kata, what string, 
 	// test binary's output as it comes (with a package argument it buffers
 	// it, and an interrupted run would leave an empty log).
 	args = append(args, "-ginkgo.no-color", "-ginkgo.json-report="+reportPath)
+	args = append(args, extra...)
 	code, out, err := runLogged(ctx, k.path(r.root), c.LogPath, args)
 	c.Output = out
 	if err != nil {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 func TestRunChecksBoundsConcurrency(t *testing.T) {
@@ -89,41 +92,55 @@ func TestLastLines(t *testing.T) {
 	}
 }
 
-func TestRetryAlone(t *testing.T) {
-	// flaky fails unless it runs alone; broken always fails; crashed wrote
-	// no report, so a retry cannot help it.
-	flaky := &check{Name: "flaky", run: func(_ context.Context, c *check) verdict {
-		c.reported = true
-		if c.alone {
-			return pass("3 specs passed")
-		}
-		return fail("1 of 3 specs failed")
-	}}
-	broken := &check{Name: "broken", run: func(_ context.Context, c *check) verdict {
-		c.reported = true
-		return fail("2 of 3 specs failed")
-	}}
-	runs := 0
-	crashed := &check{Name: "crashed", run: func(context.Context, *check) verdict {
-		runs++
-		return fail("does not build")
-	}}
-	checks := []*check{flaky, broken, crashed}
-	var out strings.Builder
-	r := &runner{stdout: &out}
-	runChecks(context.Background(), checks, 2, time.Minute, func(*check, bool) {})
-	r.retryAlone(context.Background(), checks, time.Minute, func(*check, bool) {})
+func TestFocusArgs(t *testing.T) {
+	got := focusArgs([]string{"Task 2: runs (exactly) 5 at once", "orders"})
+	want := []string{`-ginkgo.focus=Task 2: runs \(exactly\) 5 at once`, "-ginkgo.focus=orders"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("focusArgs = %q, want %q", got, want)
+	}
+	if got := focusArgs([]string{raceKiller}); got != nil {
+		t.Errorf("a race-detector mutant must run every spec, got %q", got)
+	}
+}
 
-	if !flaky.Verdict.OK || !strings.Contains(flaky.Verdict.Note, "on a retry alone; alongside another run: 1 of 3 specs failed") {
-		t.Errorf("flaky: %+v", flaky.Verdict)
+func TestKillerIsTiming(t *testing.T) {
+	spec := func(text string, labels ...string) types.SpecReport {
+		return types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: text, LeafNodeLabels: labels}
 	}
-	if broken.Verdict.OK || !strings.Contains(broken.Verdict.Note, "(alone as well)") {
-		t.Errorf("broken: %+v", broken.Verdict)
+	o := runOutcome{Reports: []types.Report{{SpecReports: types.SpecReports{
+		spec("is fast", "timing"), spec("keeps order"),
+	}}}}
+	if !killerIsTiming(mutant{KilledBy: []string{"is fast"}}, o) {
+		t.Error("a mutant killed by a timing spec must go to phase two")
 	}
-	if crashed.alone || runs != 1 {
-		t.Errorf("a check without a report was retried (%d runs)", runs)
+	if killerIsTiming(mutant{KilledBy: []string{"keeps order"}}, o) {
+		t.Error("a mutant killed by an ordinary spec stays in phase one")
 	}
-	if !strings.Contains(out.String(), "retrying 2 failed checks alone") {
-		t.Errorf("output %q should announce the retry", out.String())
+	if killerIsTiming(mutant{KilledBy: []string{"no such spec"}}, o) {
+		t.Error("a killed-by that matches nothing is judged (and failed) in phase one")
+	}
+	if killerIsTiming(mutant{KilledBy: []string{"is fast"}}, runOutcome{}) {
+		t.Error("without a report there is nothing to defer")
+	}
+}
+
+func TestHasTimingSpecs(t *testing.T) {
+	root := t.TempDir()
+	k := kata{Dir: "01-x"}
+	if err := os.MkdirAll(k.path(root), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(src string) {
+		if err := os.WriteFile(k.path(root, "x_test.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`It("a", Label("harness"), func() {})`)
+	if k.hasTimingSpecs(root) {
+		t.Error("no timing label, yet hasTimingSpecs")
+	}
+	write(`It("a", Label("slow", "timing"), func() {})`)
+	if !k.hasTimingSpecs(root) {
+		t.Error("a timing label was missed")
 	}
 }
