@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 )
 
@@ -61,6 +62,12 @@ func (r *runner) interactive(m mode, args []string) error {
 	}
 	args = append([]string{"tool", "ginkgo", "-race"}, rest...)
 	args = append(args, k.Pkg())
+	if !slices.Contains(rest, "--") {
+		// go test passes this flag to every test binary; the ginkgo CLI
+		// does not. Without it, learner code calling os.Exit(0) ends the
+		// run with "Test Suite Passed".
+		args = append(args, "--", "-test.paniconexit0")
+	}
 
 	// Ctrl-C reaches ginkgo through the terminal; stay alive for its report.
 	sig := make(chan os.Signal, 1)
