@@ -27,11 +27,15 @@ import (
 //
 // Everything the body needs must be made inside it: a server, a client or a
 // channel made outside the bubble does not run on its time (use
-// fakeserver.NewInMemory: real sockets do not work in a bubble). Virtual
-// returns when every goroutine started in the bubble has ended; if they are
-// all blocked for good (a deadlock, such as a jobs channel never closed), the
-// spec fails at once with a report that says so. Gomega assertions inside the
-// body fail the spec as usual.
+// fakeserver.NewInMemory: real sockets do not work in a bubble).
+//
+// When the body returns, every goroutine it started must already be on its
+// way out: synctest stops advancing time then, so a goroutine still asleep on
+// a timer, or blocked on a channel, never wakes, and the spec fails with the
+// stacks of the goroutines left behind (a leak). If every goroutine is
+// blocked for good while the body still runs (a deadlock, such as a jobs
+// channel never closed), the spec fails at once with a report that says so.
+// Gomega assertions inside the body fail the spec as usual.
 func Virtual(body func()) {
 	if suiteT == nil {
 		ginkgo.Fail("harness.Virtual: no running suite: start the suite with harness.RunSuite")
