@@ -9,8 +9,9 @@ N    ?=
 M    ?=
 ARGS ?=
 J    ?= 2
+RUNS ?= 20
 
-.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean
+.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress
 
 help: ## list the targets (the default)
 	@echo "usage: make <target> [N=kata number] [M=mutant] [ARGS='ginkgo flags']"
@@ -41,6 +42,9 @@ proof: tool ## prove katas (all, or N='1 3'; J=2 at a time): solution passes, st
 
 test: tool ## everything CI runs: gofmt, go vet, library specs, the proof of every kata
 	@$(KATA) test -j $(J)
+
+stress: tool ## every solution (or N='1 3') RUNS=20 times with every core busy; any failure fails
+	@$(KATA) stress -runs $(RUNS) $(N)
 
 check-format: tool ## list the .go files that are not gofmt clean
 	@$(KATA) check-format

@@ -29,6 +29,8 @@ commands:
                            killed by its spec; ends with "N passed, N failed"
   test [-j 2]              check-format, vet, the library specs, then the proof,
                            all counted in the final "N passed, N failed" line
+  stress [-runs 20] [N...] every solution (or the katas named) -runs times in a row,
+                           with a busy loop on every core; fails on any failed run
   check-format             list the .go files that gofmt would change
   vet                      go vet ./...
   help                     this text
@@ -112,6 +114,8 @@ func (r *runner) dispatch(cmd string, args []string) error {
 		return r.proofCmd(args, false)
 	case "test":
 		return r.proofCmd(args, true)
+	case "stress":
+		return r.stressCmd(args)
 	case "check-format":
 		return r.checkFormatCmd()
 	case "vet":

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// runProgramLogged is runLogged for any program (a prebuilt test binary, or
+// "go"): it runs program args... in dir, output saved to logPath and
+// returned. When ctx ends, the process group gets SIGINT three times, two
+// seconds apart (so Ginkgo writes its report), then SIGKILL; whatever the
+// program left in its group is killed when it exits.
+func runProgramLogged(ctx context.Context, program, dir, logPath string, args []string) (code int, output string, err error) {
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return -1, "", err
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return -1, "", err
+	}
+	defer logFile.Close()
+	var buf bytes.Buffer
+	w := io.MultiWriter(logFile, &buf)
+
+	cmd := exec.CommandContext(ctx, program, args...)
+	cmd.Dir = dir
+	cmd.Env = kataEnv()
+	cmd.Stdout, cmd.Stderr = w, w
+	ownProcessGroup(cmd)
+	exited := make(chan struct{})
+	cmd.Cancel = func() error {
+		go func() {
+			for range 2 {
+				select {
+				case <-exited:
+					return
+				case <-time.After(2 * time.Second):
+					_ = interruptGroup(cmd)
+				}
+			}
+		}()
+		return interruptGroup(cmd)
+	}
+	cmd.WaitDelay = 15 * time.Second
+
+	runErr := cmd.Run()
+	close(exited)
+	killGroup(cmd)
+	var ee *exec.ExitError
+	switch {
+	case runErr == nil:
+		return 0, buf.String(), nil
+	case errors.As(runErr, &ee):
+		return ee.ExitCode(), buf.String(), nil
+	default:
+		return -1, buf.String(), runErr
+	}
+}

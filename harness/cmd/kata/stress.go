@@ -1,0 +1,343 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// The stress command: every reference solution, many times in a row, with a
+// busy loop on every core. It is the "never flake" half of the project's
+// promise: a spec that passes on a quiet machine but fails on a loaded one
+// is a spec that will fail a learner for nothing.
+
+// stressCmd parses `stress [-runs 20] [-timeout 5m] [-load=true] [N...]`.
+func (r *runner) stressCmd(args []string) error {
+	fs := flag.NewFlagSet("stress", flag.ContinueOnError)
+	fs.SetOutput(r.stderr)
+	runs := fs.Int("runs", 20, "how many times each solution runs")
+	timeout := fs.Duration("timeout", 5*time.Minute, "kill a run that takes longer")
+	load := fs.Bool("load", true, "keep every core busy while the specs run")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *runs < 1 {
+		return usageError{"-runs must be at least 1"}
+	}
+	katas, err := discoverKatas(r.root)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		var picked []kata
+		for _, a := range fs.Args() {
+			k, err := findKata(katas, a)
+			if err != nil {
+				return err
+			}
+			picked = append(picked, k)
+		}
+		katas = picked
+	}
+	if len(katas) == 0 {
+		return fmt.Errorf("no katas to stress")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	var results []*stressResult
+	for _, k := range katas {
+		if ctx.Err() != nil {
+			break
+		}
+		res := r.stressKata(ctx, k, *runs, *timeout, *load)
+		results = append(results, res)
+	}
+	printStress(r.stdout, r.root, results)
+	hog := "no load"
+	if *load {
+		hog = fmt.Sprintf("%d busy-loop goroutines (one per core)", runtime.NumCPU())
+	}
+	total, failed := stressTotals(results)
+	fmt.Fprintf(r.stdout, "\n%d runs of %d katas in %.1fs under %s: %d failed\n",
+		total, len(results), time.Since(start).Seconds(), hog, failed)
+	if ctx.Err() != nil {
+		fmt.Fprintln(r.stdout, "interrupted (Ctrl-C): the figures cover the runs that ended")
+		return exitCode(130)
+	}
+	if failed > 0 || len(results) < len(katas) {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// stressRun is one run of a kata's test binary.
+type stressRun struct {
+	N       int
+	Elapsed time.Duration
+	Verdict verdict
+	LogPath string
+	Skipped []skippedSpec // specs that skipped themselves, with the reason
+}
+
+type skippedSpec struct{ Spec, Reason string }
+
+// stressResult is every run of one kata.
+type stressResult struct {
+	Kata     kata
+	Build    verdict // the build of the test binary; runs happen only if OK
+	BuildLog string
+	Runs     []stressRun
+}
+
+func (s *stressResult) failures() int {
+	n := 0
+	if !s.Build.OK {
+		n++
+	}
+	for _, r := range s.Runs {
+		if !r.Verdict.OK {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *stressResult) slowest() time.Duration {
+	var d time.Duration
+	for _, r := range s.Runs {
+		d = max(d, r.Elapsed)
+	}
+	return d
+}
+
+func stressTotals(results []*stressResult) (runs, failed int) {
+	for _, s := range results {
+		runs += len(s.Runs)
+		failed += s.failures()
+	}
+	return runs, failed
+}
+
+// stressKata builds the kata's test binary once, with the solution laid
+// over the learner's files, then runs it n times, one run at a time, with
+// the cores kept busy during the runs (not during the build).
+func (r *runner) stressKata(ctx context.Context, k kata, n int, timeout time.Duration, load bool) *stressResult {
+	res := &stressResult{Kata: k}
+	dir := filepath.Join(r.root, ".kata", "stress")
+	logDir := filepath.Join(r.root, ".kata", "logs", "stress")
+	_ = os.MkdirAll(dir, 0o755)
+	_ = os.MkdirAll(logDir, 0o755)
+	bin := filepath.Join(dir, k.Dir+".test")
+	res.BuildLog = filepath.Join(logDir, k.Dir+"-build.log")
+
+	fmt.Fprintf(r.stdout, "%s: building the test binary (-race, solution overlaid)\n", k.Dir)
+	res.Build = r.buildStressBinary(ctx, k, bin, res.BuildLog)
+	if !res.Build.OK {
+		fmt.Fprintf(r.stdout, "%s: build FAIL: %s\n", k.Dir, res.Build.Note)
+		return res
+	}
+	if load {
+		stopLoad := startLoad(runtime.NumCPU())
+		defer stopLoad()
+	}
+	for i := 1; i <= n && ctx.Err() == nil; i++ {
+		run := stressRun{N: i, LogPath: filepath.Join(logDir, fmt.Sprintf("%s-%02d.log", k.Dir, i))}
+		report := filepath.Join(dir, fmt.Sprintf("%s-%02d.json", k.Dir, i))
+		_ = os.Remove(report)
+		args := []string{"-test.paniconexit0", "-test.count=1", "-ginkgo.no-color", "-ginkgo.json-report=" + report}
+		rctx, cancel := context.WithTimeout(ctx, timeout)
+		t0 := time.Now()
+		code, out, err := runProgramLogged(rctx, bin, k.path(r.root), run.LogPath, args)
+		run.Elapsed = time.Since(t0)
+		o := runOutcome{ExitCode: code, Output: out}
+		if err != nil {
+			o.Output += "\n" + err.Error()
+		}
+		if reports, err := loadReports(report); err == nil {
+			o.Reports = reports
+		}
+		run.Verdict = evalSolution(o)
+		run.Skipped = skippedSpecs(o.Reports)
+		switch {
+		case ctx.Err() != nil:
+			run.Verdict = verdict{Note: "interrupted (Ctrl-C)", Detail: run.Verdict.Detail}
+		case rctx.Err() != nil:
+			run.Verdict = fail("killed after %s (-timeout)", timeout)
+		}
+		cancel()
+		if ctx.Err() != nil {
+			break // an interrupted run is neither a pass nor a failure
+		}
+		res.Runs = append(res.Runs, run)
+		fmt.Fprintln(r.stdout, progressLine(k.Dir, n, run))
+	}
+	return res
+}
+
+// progressLine is the line printed after each run.
+func progressLine(dir string, n int, run stressRun) string {
+	result := "pass"
+	if !run.Verdict.OK {
+		result = "FAIL"
+	}
+	line := fmt.Sprintf("[%s %2d/%d] %s %5.1fs: %s", dir, run.N, n, result, run.Elapsed.Seconds(), run.Verdict.Note)
+	if !run.Verdict.OK {
+		line += " (log " + run.LogPath + ")"
+	}
+	return line
+}
+
+// buildStressBinary runs go test -c -race with the solution overlay.
+func (r *runner) buildStressBinary(ctx context.Context, k kata, bin, logPath string) verdict {
+	ov, err := k.solutionOverlay(r.root)
+	if err != nil {
+		return fail("%v", err)
+	}
+	p, err := writeOverlay(r.root, k.Dir+"-stress", ov)
+	if err != nil {
+		return fail("%v", err)
+	}
+	_ = os.Remove(bin)
+	args := []string{"test", "-c", "-race", "-overlay=" + p, "-o", bin, "."}
+	code, out, err := runProgramLogged(ctx, "go", k.path(r.root), logPath, args)
+	switch {
+	case err != nil:
+		return fail("go %s: %v", strings.Join(args, " "), err)
+	case code != 0:
+		v := fail("go test -c failed (exit %d)", code)
+		v.Detail = strings.Split(lastLines(out, tailLines), "\n")
+		return v
+	case !isFile(bin):
+		return fail("go test -c wrote no binary (no test files?)")
+	}
+	return pass("built")
+}
+
+// skippedSpecs lists the It specs that skipped themselves (Skip("...")),
+// with their reason, so that a timing spec giving up under load says so.
+func skippedSpecs(reports []types.Report) []skippedSpec {
+	var out []skippedSpec
+	for _, s := range itSpecs(reports) {
+		if s.State.Is(types.SpecStateSkipped) && s.Failure.Message != "" {
+			out = append(out, skippedSpec{Spec: s.FullText(), Reason: failureLine(s)})
+		}
+	}
+	return out
+}
+
+// startLoad starts n goroutines that spin until the returned function is
+// called; it returns once they have stopped. Goroutines, not processes: they
+// end with the tool, whatever ends it, so no hog can be left behind.
+func startLoad(n int) (stop func()) {
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			x := uint64(1)
+			for !done.Load() {
+				x = x*6364136223846793005 + 1442695040888963407
+			}
+			sink.Add(x)
+		})
+	}
+	return func() {
+		done.Store(true)
+		wg.Wait()
+	}
+}
+
+// sink keeps the spinning loops' arithmetic from being optimised away.
+var sink atomic.Uint64
+
+// printStress prints the table, the failures with their specs and logs, and
+// the specs that skipped themselves (with how often and why).
+func printStress(w io.Writer, root string, results []*stressResult) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KATA\tRUNS\tFAILURES\tSLOWEST\tSKIPPED SPECS")
+	for _, s := range results {
+		skips := 0
+		for _, r := range s.Runs {
+			skips += len(r.Skipped)
+		}
+		slowest := "-"
+		if len(s.Runs) > 0 {
+			slowest = fmt.Sprintf("%.1fs", s.slowest().Seconds())
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\n", s.Kata.Dir, len(s.Runs), s.failures(), slowest, skips)
+	}
+	tw.Flush()
+
+	for _, s := range results {
+		if !s.Build.OK {
+			fmt.Fprintf(w, "\n-- %s: the build failed: %s\n", s.Kata.Dir, s.Build.Note)
+			for _, d := range s.Build.Detail {
+				fmt.Fprintf(w, "   %s\n", d)
+			}
+			fmt.Fprintf(w, "   log: %s\n", relTo(root, s.BuildLog))
+		}
+		for _, r := range s.Runs {
+			if r.Verdict.OK {
+				continue
+			}
+			fmt.Fprintf(w, "\n-- %s run %d (%.1fs): %s\n", s.Kata.Dir, r.N, r.Elapsed.Seconds(), r.Verdict.Note)
+			for _, d := range r.Verdict.Detail {
+				fmt.Fprintf(w, "   %s\n", d)
+			}
+			fmt.Fprintf(w, "   log: %s\n", relTo(root, r.LogPath))
+		}
+	}
+	for _, line := range skipSummary(results) {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// skipSummary groups the self-skipped specs by kata, spec and reason:
+// "03-pool: 4 of 20 runs skipped "…": reason".
+func skipSummary(results []*stressResult) []string {
+	var out []string
+	for _, s := range results {
+		count := map[skippedSpec]int{}
+		for _, r := range s.Runs {
+			for _, sk := range r.Skipped {
+				count[sk]++
+			}
+		}
+		if len(count) == 0 {
+			continue
+		}
+		keys := make([]skippedSpec, 0, len(count))
+		for k := range count {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i].Spec != keys[j].Spec {
+				return keys[i].Spec < keys[j].Spec
+			}
+			return keys[i].Reason < keys[j].Reason
+		})
+		if len(out) == 0 {
+			out = append(out, "", "specs that skipped themselves (they said why):")
+		}
+		for _, k := range keys {
+			out = append(out, fmt.Sprintf("  %s: %d of %d runs skipped %q: %s", s.Kata.Dir, count[k], len(s.Runs), k.Spec, k.Reason))
+		}
+	}
+	return out
+}
