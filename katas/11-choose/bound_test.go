@@ -92,6 +92,15 @@ var _ = Describe("Task 6: within the bound", func() {
 		for i, r := range measured {
 			ratios[i] = r.ratio()
 		}
+		// A machine whose cores are busy with other work cannot measure a
+		// pipeline: the digests on P goroutines, with no I/O at all, then take
+		// far longer than their share of a sequential run, and the run's
+		// ratio is noise. Say so rather than fail a correct pipeline.
+		if slices.Min(ratios) > maxRatio && !slices.ContainsFunc(measured, quietRound) {
+			Skip(fmt.Sprintf("the machine is too busy to measure the bound: in every round the digests on %d goroutines "+
+				"took more than %.0f× CPU seq÷P (the cores were not theirs); the best run took %.2f× its ideal.\n\n%s\n"+
+				"Rerun on a quieter machine.", cores(), busyFactor, slices.Min(ratios), report()))
+		}
 		Expect(slices.Min(ratios)).To(BeNumerically("<=", maxRatio), fmt.Sprintf(
 			"Expected the run to take at most %.1f× its ideal time in one of %d rounds; the best took %.2f×:\n\n%s\n\n"+
 				"The ideal is the slower stage at its best: the I/O stage cannot beat ⌈160 ÷ D⌉ latencies\n"+
@@ -103,3 +112,12 @@ var _ = Describe("Task 6: within the bound", func() {
 			maxRatio, len(measured), slices.Min(ratios), report(), cores()))
 	}, SpecTimeout(60*time.Second))
 })
+
+// busyFactor: a CPU bound more than this many times CPU seq÷P means other
+// processes had the cores (on a quiet machine it is close to 1).
+const busyFactor = 2.0
+
+// quietRound reports whether the round's CPU stage had the cores to itself.
+func quietRound(r round) bool {
+	return float64(r.par) <= busyFactor*float64(r.cpuNaive())
+}
