@@ -27,7 +27,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		DeferCleanup(session.Close)
 
 		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 		Expect(size).To(Equal(fakeserver.BigSize), "the size is the number of bytes of the body, read to the end")
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -38,8 +38,8 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		DeferCleanup(session.Close)
 
 		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.SmallPath)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(size).To(Equal(fakeserver.SmallSize))
+		Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
+		Expect(size).To(Equal(fakeserver.SmallSize), "the size is the number of bytes of the body, read to the end")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("closes each body, so one session reuses one connection", func(ctx SpecContext) {
@@ -50,7 +50,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 
 		for _, url := range fakeserver.SitesN(srv.URL, 6) {
 			_, err := sequential.DownloadSite(ctx, session, url)
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 		}
 		Expect(srv.Stats()).To(harness.HaveOpenedConnections(1))
 	}, SpecTimeout(harness.SpecTimeout))
@@ -66,7 +66,25 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
 		var httpErr *harness.HTTPError
 		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
-		Expect(httpErr.StatusCode).To(Equal(500))
+		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns errors naming the URL: a reset connection, a truncated body, a malformed URL", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(
+			fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
+			fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath}))
+		DeferCleanup(srv.Close)
+		session := harness.NewSite(srv).NewSession()
+		DeferCleanup(session.Close)
+
+		reset, truncated, malformed := srv.URL+fakeserver.SmallPath, srv.URL+fakeserver.BigPath, "::not a url"
+		_, err := sequential.DownloadSite(ctx, session, reset)
+		Expect(err).To(MatchError(ContainSubstring(reset)), "the server reset the connection: the error must say which URL failed")
+		_, err = sequential.DownloadSite(ctx, session, truncated)
+		Expect(err).To(HaveOccurred(), "the server sent half the body it promised (Content-Length): reading it to the end is an error; io.Copy returns it")
+		Expect(err).To(MatchError(ContainSubstring(truncated)), "a body cut short is an error too, and it must say which URL: wrap io.Copy's error, fmt.Errorf(\"GET %%s: reading the body: %%w\", url, err)")
+		_, err = sequential.DownloadSite(ctx, session, malformed)
+		Expect(err).To(MatchError(ContainSubstring(malformed)), "a malformed URL is an error that names it (the Session's error does)")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up when the context's deadline passes", func(SpecContext) {
@@ -94,9 +112,9 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			urls := fakeserver.Sites(srv.URL)
 
 			pages, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, io.Discard)
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(srv.Stats()).To(harness.HaveRequestedInOrder(urls))
-			Expect(pages).To(HaveLen(len(urls)))
+			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, p := range pages {
 				want := fakeserver.BigSize
 				if i%2 == 1 {
@@ -113,7 +131,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 
 			_, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			stats := srv.Stats()
 			Expect(stats).To(harness.HaveUsedSessions(1))
 			Expect(stats).To(harness.HaveOpenedConnections(1))
@@ -128,8 +146,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 			start := time.Now()
 			_, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(time.Since(start)).To(harness.TakeExactly(160 * latency))
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
+			Expect(time.Since(start)).To(harness.TakeExactly(160*latency), "one request after another: 160 × %v, nothing overlapped, nothing else waited for", latency)
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -141,7 +159,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 		var out strings.Builder
 		_, err := sequential.DownloadAll(ctx, site.NewSession, urls, &out)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 		Expect(out.String()).To(Equal(
 			"Read 10282 from "+urls[0]+"\n"+
 				"Read 275 from "+urls[1]+"\n"+
@@ -177,7 +195,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error must come back (wrapped with %%w is fine)")
 			Expect(pages).To(HaveLen(10), "ten pages were read before the deadline: return them")
 			Expect(time.Since(start)).To(harness.TakeExactly(10*latency+latency/2), "stop at the deadline, not at the end of the list")
-			Expect(srv.Stats().Requests).To(Equal(11))
+			Expect(srv.Stats().Requests).To(Equal(11), "ten requests answered, the eleventh cut short by the deadline, no twelfth")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -186,28 +204,35 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		DeferCleanup(srv.Close)
 
 		pages, err := sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, nil, io.Discard)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(pages).To(BeEmpty())
-		Expect(srv.Stats().Requests).To(BeZero())
+		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
+		Expect(pages).To(BeEmpty(), "no URL, no page")
+		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("rejects a nil session maker and a nil writer with clear errors", func(ctx SpecContext) {
+	It("rejects a nil context, a nil session maker and a nil writer with clear errors", func(ctx SpecContext) {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)
+		site := harness.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 2)
 
-		_, err := sequential.DownloadAll(ctx, nil, urls, io.Discard)
+		var noCtx context.Context
+		_, err := sequential.DownloadAll(noCtx, site.NewSession, urls, io.Discard)
+		Expect(err).To(MatchError(ContainSubstring("ctx")), "a nil context: name the argument that is wrong")
+		_, err = sequential.DownloadAll(ctx, nil, urls, io.Discard)
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
-		_, err = sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, urls, nil)
+		_, err = sequential.DownloadAll(ctx, site.NewSession, urls, nil)
 		Expect(err).To(MatchError(ContainSubstring("out")), "name the argument that is wrong")
 		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
+		Expect(site.Made()).To(BeZero(), "check the arguments before making a session")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 3: Summary", func() {
 	It("formats the closing line of the original program", func(SpecContext) {
-		Expect(sequential.Summary(160, 3200*time.Millisecond)).To(Equal("Downloaded 160 sites in 3.20 seconds"))
-		Expect(sequential.Summary(2, 14_312*time.Millisecond)).To(Equal("Downloaded 2 sites in 14.31 seconds"))
+		Expect(sequential.Summary(160, 3200*time.Millisecond)).To(Equal("Downloaded 160 sites in 3.20 seconds"),
+			"the count, then the seconds with two decimals: fmt.Sprintf(\"Downloaded %%d sites in %%.2f seconds\", sites, elapsed.Seconds())")
+		Expect(sequential.Summary(2, 14_312*time.Millisecond)).To(Equal("Downloaded 2 sites in 14.31 seconds"),
+			"the count, then the seconds with two decimals (rounded, not cut)")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
@@ -221,7 +246,7 @@ var _ = Describe("Task 4: CPUBound", func() {
 		for _, n := range []int{1, 2, 3, 10, 1000, 6_074_001} {
 			Expect(sequential.CPUBound(n)).To(Equal(harness.ClosedForm(n)), "CPUBound(%d)", n)
 		}
-		Expect(sequential.CPUBound(0)).To(Equal(harness.U128{}))
+		Expect(sequential.CPUBound(0)).To(Equal(harness.U128{}), "the sum over no number is 0")
 		Expect(sequential.CPUBound(-5)).To(Equal(harness.U128{}), "an empty range sums to 0")
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -230,22 +255,41 @@ var _ = Describe("Task 5: FindSums", func() {
 	It("computes every sum of the workload, in order", func(ctx SpecContext) {
 		numbers := harness.CPUNumbers()
 		sums, err := sequential.FindSums(ctx, numbers)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(sums).To(HaveLen(len(numbers)))
+		Expect(err).NotTo(HaveOccurred(), "nothing cancels this run: no error")
+		Expect(sums).To(HaveLen(len(numbers)), "one sum per number")
 		for i, n := range numbers {
 			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] is CPUBound(%d)", i, n)
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("stops at a cancelled context and returns the sums done so far", func(ctx SpecContext) {
+	It("computes nothing on a context already cancelled, and answers an empty list or a nil context clearly", func(ctx SpecContext) {
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 		sums, err := sequential.FindSums(cancelled, []int{10, 20})
-		Expect(err).To(MatchError(context.Canceled))
-		Expect(sums).To(BeEmpty())
+		Expect(err).To(MatchError(context.Canceled), "check ctx.Err() before each number, the first one too, and return it")
+		Expect(sums).To(BeEmpty(), "the context was cancelled before the first number: no sum")
 
 		empty, err := sequential.FindSums(ctx, nil)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(empty).To(BeEmpty())
+		Expect(err).NotTo(HaveOccurred(), "an empty list is not an error")
+		Expect(empty).To(BeEmpty(), "no number, no sum")
+
+		var noCtx context.Context
+		_, err = sequential.FindSums(noCtx, []int{10})
+		Expect(err).To(MatchError(ContainSubstring("ctx")), "a nil context: name the argument that is wrong (ctx.Err() on a nil ctx would panic)")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops between numbers when the context is cancelled mid-run, and returns the sums done so far", func(ctx SpecContext) {
+		// The context cancels itself the 4th time it is asked whether it is
+		// done (Err or Done): mid-run, at a point the spec sets, no clock.
+		run := newCountdownContext(ctx, 4)
+		numbers := []int{10, 20, 30, 40, 50, 60, 70, 80}
+		sums, err := sequential.FindSums(run, numbers)
+		Expect(err).To(MatchError(context.Canceled), "the context was cancelled mid-run: return its error (wrapped with %%w is fine)")
+		Expect(len(sums)).To(BeNumerically("<", len(numbers)),
+			"the context was cancelled after a few numbers, yet every sum was computed: check ctx.Err() before EACH number, not once before the loop")
+		Expect(sums).NotTo(BeEmpty(), "the sums computed before the cancel are the partial result: return them with the error")
+		for i, s := range sums {
+			Expect(s).To(Equal(harness.ClosedForm(numbers[i])), "sums[%d] is CPUBound(%d): the partial result is a prefix, in order", i, numbers[i])
+		}
 	}, SpecTimeout(harness.SpecTimeout))
 })

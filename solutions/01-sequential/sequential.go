@@ -23,8 +23,11 @@ type Page struct {
 
 // DownloadSite downloads url with session and returns the size of the body
 // in bytes. It reads the body to the end and closes it, so the session can
-// reuse its connection for the next request. Errors name the URL (the
-// Session's errors already do).
+// reuse its connection for the next request. Errors name the URL: the
+// Session's errors already do (a 500 is a *harness.HTTPError, a reset or a
+// malformed URL an error that says so); an error while reading the body must
+// be wrapped with the URL. The caller owns session: DownloadSite uses it and
+// does not close it. If ctx ends during the request, its error comes back.
 func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
@@ -45,8 +48,15 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 //
 // On the first error it stops, and returns the pages read so far with the
 // error. If ctx is cancelled it stops the same way. An empty urls makes no
-// request and returns an empty slice. A nil newSession or out is an error.
+// request and returns an empty slice. A nil ctx, newSession or out is an
+// error that names it, returned before any session is made.
+//
+// DownloadAll is not meant to be called by several goroutines at once on
+// the same out (it writes to out without a lock); newSession is called once.
 func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, out io.Writer) ([]Page, error) {
+	if ctx == nil {
+		return nil, errors.New("DownloadAll: ctx is nil: pass a context, such as context.Background() at the top of a program")
+	}
 	if newSession == nil {
 		return nil, errors.New("DownloadAll: newSession is nil: pass a function that makes a Session, such as site.NewSession")
 	}
@@ -92,8 +102,13 @@ func CPUBound(n int) harness.U128 {
 
 // FindSums returns CPUBound(n) for each of numbers, in order, computed one
 // after another. It checks ctx before each number and, if ctx is done,
-// returns the sums computed so far with ctx's error.
+// returns the sums computed so far with ctx's error: a sum already started
+// is finished, not interrupted. An empty numbers gives an empty result; a
+// nil ctx is an error that names it.
 func FindSums(ctx context.Context, numbers []int) ([]harness.U128, error) {
+	if ctx == nil {
+		return nil, errors.New("FindSums: ctx is nil: pass a context, such as context.Background() at the top of a program")
+	}
 	sums := make([]harness.U128, 0, len(numbers))
 	for _, n := range numbers {
 		if err := ctx.Err(); err != nil {
