@@ -3,8 +3,8 @@
 // picture (SVG), like the execution diagrams of the article the katas port:
 // which worker was waiting on which request, and when.
 //
-// Both take the spans of fakeserver.Stats. Rows are sessions in the order
-// they made their first request; a session with several requests in flight
+// Both take the spans of fakeserver.Stats. Rows are sessions, by name
+// (s1, s2… s10); a session with several requests in flight
 // at once (one Session shared by the tasks of an event loop, or one Client
 // shared by many goroutines) gets one lane per request in flight, so bars
 // never hide each other.
@@ -13,6 +13,7 @@ package timeline
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ func rowKey(sp fakeserver.Span) string {
 	}
 }
 
-// lay places the spans: sessions in the order of their first request, each
+// lay places the spans: sessions by name, each
 // request on the first lane of its session that is free when it starts.
 func lay(spans []fakeserver.Span) layout {
 	sorted := append([]fakeserver.Span(nil), spans...)
@@ -103,7 +104,9 @@ func lay(spans []fakeserver.Span) layout {
 		laneEnds[k] = ends
 		l.Bars = append(l.Bars, bar{Span: sp, Lane: idx, From: sp.Start.Sub(l.Start), To: sp.End.Sub(l.Start)})
 	}
-	// Lanes in session order; bars then point at their global lane.
+	// Rows in the order of their names (s1, s2… s10), so a session is where
+	// one looks for it; bars then point at their global lane.
+	sort.SliceStable(keys, func(i, j int) bool { return naturalLess(keys[i], keys[j]) })
 	first := map[string]int{}
 	for _, k := range keys {
 		first[k] = len(l.Lanes)
@@ -117,6 +120,32 @@ func lay(spans []fakeserver.Span) layout {
 	l.Sessions = len(keys)
 	l.PeakInFlight = peakInFlight(sorted)
 	return l
+}
+
+// naturalLess orders names with numbers by their numbers: s2 before s10.
+func naturalLess(a, b string) bool {
+	pa, na := splitNumber(a)
+	pb, nb := splitNumber(b)
+	if pa != pb || na < 0 || nb < 0 {
+		if pa == pb {
+			return a < b
+		}
+		return pa < pb
+	}
+	return na < nb
+}
+
+// splitNumber splits "s12" into "s" and 12; -1 when no digits end name.
+func splitNumber(name string) (string, int) {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	n, err := strconv.Atoi(name[i:])
+	if err != nil {
+		return name, -1
+	}
+	return name[:i], n
 }
 
 // peakInFlight is the most requests open at one instant; a request that

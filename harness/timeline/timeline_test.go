@@ -175,3 +175,17 @@ func TestTickStep(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsByNaturalName(t *testing.T) {
+	var spans []fakeserver.Span
+	for i, s := range []string{"s10", "s2", "s1", "p7", ""} {
+		spans = append(spans, fakeserver.Span{Seq: i + 1, Session: s, Conn: 9, Start: ms(i), End: ms(i + 1), Status: 200})
+	}
+	var got []string
+	for _, ln := range lay(spans).Lanes {
+		got = append(got, ln.Key)
+	}
+	if want := "conn 9 p7 s1 s2 s10"; strings.Join(got, " ") != want {
+		t.Fatalf("rows %q, want %q", strings.Join(got, " "), want)
+	}
+}

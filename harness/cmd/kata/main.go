@@ -23,7 +23,10 @@ commands:
   kata N [ginkgo flags]    run kata N's specs against your code (N is 3 or 03)
   solution N [flags]       run kata N's specs against the reference solution
   mutant N NAME [flags]    run kata N's specs against one of its mutants
-  mutants N                list kata N's mutants and the spec meant to kill each
+  mutants [-list] [N...]   per kata (all, or those named): each spec x each mutant, which
+                           spec killed which mutant (from the proof's reports, run if
+                           missing or stale); fails on a surviving mutant or a learner
+                           spec never seen failing. -list: only list the mutants
   proof [-j 2] [N...]      prove every kata (or the ones named): the solution passes,
                            the stub fails every non-harness spec, each mutant is
                            killed by its spec; ends with "N passed, N failed"
@@ -31,6 +34,12 @@ commands:
                            all counted in the final "N passed, N failed" line
   stress [-runs 20] [N...] every solution (or the katas named) -runs times in a row,
                            with a busy loop on every core; fails on any failed run
+  timeline [-ref] N        run kata N's download (20 URLs, 50ms each) and draw what the
+                           server saw: a timeline here, an SVG in .kata/timelines/
+  compare [-ref]           time every version on the I/O and the CPU workload, beside
+                           the article's figures (your code; -ref: the reference)
+  examples [-mine] io|cpu [N]  run the reference versions (-mine: yours) and print
+                           their output, as the article's programs did
   check-format             list the .go files that gofmt would change
   vet                      go vet ./...
   help                     this text
@@ -109,13 +118,19 @@ func (r *runner) dispatch(cmd string, args []string) error {
 	case "mutant":
 		return r.interactive(modeMutant, args)
 	case "mutants":
-		return r.listMutants(args)
+		return r.mutantsCmd(args)
 	case "proof":
 		return r.proofCmd(args, false)
 	case "test":
 		return r.proofCmd(args, true)
 	case "stress":
 		return r.stressCmd(args)
+	case "timeline":
+		return r.timelineCmd(args)
+	case "compare":
+		return r.compareCmd(args)
+	case "examples":
+		return r.examplesCmd(args)
 	case "check-format":
 		return r.checkFormatCmd()
 	case "vet":

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/format"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concurrency-katas/go-katas/harness/runkit"
+)
+
+// A verProgram is a kata's generated runner (see harness/runkit), built.
+type verProgram struct {
+	Kata kata
+	Ref  bool   // the reference solution laid over the learner's files
+	Bin  string // the executable
+	Dir  string // .kata/run/NN-name[-solution]/
+}
+
+// whose names the code a program runs, for headers and messages.
+func (p verProgram) whose() string {
+	if p.Ref {
+		return "the reference solution (solutions/" + p.Kata.Dir + ")"
+	}
+	return "your code (katas/" + p.Kata.Dir + ")"
+}
+
+// A verBuildError is a runner that did not compile: the learner's code, most
+// likely. Output is what the compiler said.
+type verBuildError struct {
+	Kata   kata
+	Output string
+}
+
+func (e *verBuildError) Error() string {
+	return fmt.Sprintf("kata %s does not compile:\n%s", e.Kata.Dir, strings.TrimSpace(e.Output))
+}
+
+// verModulePath reads the module line of root/go.mod.
+func verModulePath(root string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "module" {
+			return f[1], nil
+		}
+	}
+	return "", errors.New("go.mod has no module line")
+}
+
+// generateRunner writes the runner of kata k (adapter a) and returns its folder.
+func generateRunner(root string, k kata, a adapter, ref bool) (string, error) {
+	module, err := verModulePath(root)
+	if err != nil {
+		return "", err
+	}
+	name := k.Dir
+	if ref {
+		name += "-solution"
+	}
+	dir := filepath.Join(root, ".kata", "run", name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	src, err := format.Source([]byte(a.source(module, k)))
+	if err != nil {
+		return "", fmt.Errorf("generated runner of kata %s: %w", k.Dir, err)
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644)
+}
+
+// buildProgram generates and compiles kata k's runner, over the learner's
+// files or (ref) the reference solution, without the race detector: these
+// runs are timed.
+func (r *runner) buildProgram(ctx context.Context, k kata, ref bool) (verProgram, error) {
+	a, ok := adapterFor(k.Num)
+	if !ok {
+		return verProgram{}, fmt.Errorf("kata %s has no runnable cmpVersion", k.Dir)
+	}
+	dir, err := generateRunner(r.root, k, a, ref)
+	if err != nil {
+		return verProgram{}, err
+	}
+	p := verProgram{Kata: k, Ref: ref, Bin: filepath.Join(dir, "run"), Dir: dir}
+	args := []string{"build", "-o", p.Bin}
+	if ref {
+		ov, err := k.solutionOverlay(r.root)
+		if err != nil {
+			return verProgram{}, err
+		}
+		ovPath, err := writeOverlay(r.root, k.Dir+"-run-solution", ov)
+		if err != nil {
+			return verProgram{}, err
+		}
+		args = append(args, "-overlay="+ovPath)
+	}
+	args = append(args, filepath.Join(dir, "main.go"))
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = r.root
+	cmd.Env = kataEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return verProgram{}, &verBuildError{Kata: k, Output: string(out)}
+		}
+		return verProgram{}, err
+	}
+	return p, nil
+}
+
+// A verOutcome is what one run of a verProgram gave.
+type verOutcome struct {
+	Result runkit.Result
+	Stderr string
+}
+
+// NotSolved reports whether the run reached a stub ("… is not implemented
+// yet").
+func (o verOutcome) NotSolved() bool {
+	return strings.Contains(o.Result.Err, "not implemented yet") || strings.Contains(o.Stderr, "not implemented yet")
+}
+
+// OK reports whether the version ran and gave the right answer.
+func (o verOutcome) OK() bool {
+	return o.Result.Err == "" && o.Result.Wrong == "" && len(o.Result.Samples) > 0
+}
+
+// Problem says in one line why the run is not OK.
+func (o verOutcome) Problem() string {
+	switch {
+	case o.NotSolved():
+		return "not solved yet"
+	case o.Result.Wrong != "":
+		return "wrong answer: " + o.Result.Wrong
+	case o.Result.Err != "":
+		return "failed: " + firstLine(strings.TrimSpace(o.Result.Err))
+	default:
+		return "crashed: " + verLastLines(o.Stderr, 1)
+	}
+}
+
+// runProgram runs p with the runkit flags args (plus -json) and extra
+// environment; the program's stdout goes to stdout.
+func (r *runner) runProgram(ctx context.Context, p verProgram, args []string, env []string, stdout io.Writer) (verOutcome, error) {
+	jsonPath := filepath.Join(p.Dir, fmt.Sprintf("result-%d.json", time.Now().UnixNano()))
+	defer os.Remove(jsonPath)
+	ctx, cancel := context.WithTimeout(ctx, runkit.Timeout+30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, p.Bin, append(args, "-json", jsonPath)...)
+	cmd.Dir = r.root
+	cmd.Env = append(kataEnv(), env...)
+	var stderr bytes.Buffer
+	cmd.Stdout = stdout
+	cmd.Stderr = &stderr
+	ownProcessGroup(cmd)
+	cmd.Cancel = func() error { killGroup(cmd); return nil }
+	cmd.WaitDelay = 5 * time.Second
+	runErr := cmd.Run()
+	killGroup(cmd) // kata 10's worker processes, should the learner's code leave any
+	o := verOutcome{Stderr: stderr.String()}
+	data, err := os.ReadFile(jsonPath)
+	if err == nil {
+		err = json.Unmarshal(data, &o.Result)
+	}
+	if err != nil { // no result: the program died (a panic in a goroutine, a crash, a timeout)
+		if ctx.Err() != nil {
+			o.Result.Err = fmt.Sprintf("still running after %v: stopped", runkit.Timeout)
+		} else if runErr != nil {
+			o.Result.Err = "the program died: " + verLastLines(o.Stderr, 12)
+		} else {
+			return o, fmt.Errorf("runner of kata %s wrote no result", p.Kata.Dir)
+		}
+	}
+	return o, nil
+}
+
+// verLastLines returns the last n non-empty lines of s, the line holding
+// "panic:" first if there is one.
+func verLastLines(s string, n int) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "panic:") {
+			return l
+		}
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// pickRunnable finds the kata named by arg and checks it has the workload.
+// Misses are usage errors that list what works.
+func pickRunnable(katas []kata, arg, workload, cmd string) (kata, adapter, error) {
+	if arg == "" {
+		return kata{}, adapter{}, usageError{fmt.Sprintf("which kata? %s works for katas %s, e.g. `make %s N=3`", cmd, katasWith(workload), cmd)}
+	}
+	k, err := findKata(katas, arg)
+	if err != nil {
+		return kata{}, adapter{}, err
+	}
+	a, ok := adapterFor(k.Num)
+	if !ok || (workload == "io" && a.IO == "") || (workload == "cpu" && a.CPU == "") {
+		return kata{}, adapter{}, usageError{fmt.Sprintf("kata %s has no %s cmpVersion to run: %s works for katas %s", k.Dir, workloadName(workload), cmd, katasWith(workload))}
+	}
+	return k, a, nil
+}
+
+func workloadName(w string) string {
+	if w == "cpu" {
+		return "CPU"
+	}
+	return "download (I/O)"
+}
