@@ -40,7 +40,7 @@ func exclusive(overlaps int64) string {
 var _ = Describe("Task 2: CountWithMutex", func() {
 	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
 		c := &plainCounter{}
-		Expect(races.CountWithMutex(c, goroutines, increments)).To(Succeed())
+		Expect(races.CountWithMutex(c, goroutines, increments)).To(Succeed(), "valid arguments: no error")
 		Expect(c.x).To(Equal(expected),
 			"5000 × 100 increments must give 500,000; fewer means lost updates (a race) or goroutines not waited for.\n"+
 				"See the README, \"Why x = x + 1 loses updates\".")
@@ -48,9 +48,9 @@ var _ = Describe("Task 2: CountWithMutex", func() {
 
 	It("lets no goroutine reach the counter while another is in the middle of an increment", func(SpecContext) {
 		c := newWatchedCounter()
-		Expect(races.CountWithMutex(c, 50, increments)).To(Succeed())
+		Expect(races.CountWithMutex(c, 50, increments)).To(Succeed(), "valid arguments: no error")
 		Expect(c.overlaps.Load()).To(BeZero(), exclusive(c.overlaps.Load()))
-		Expect(c.value()).To(Equal(50 * increments))
+		Expect(c.value()).To(Equal(50*increments), "50 × 100 increments must give 5,000: fewer means lost updates or goroutines not waited for")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
@@ -61,14 +61,14 @@ var _ = Describe("Task 2: CountWithMutex", func() {
 		Expect(races.CountWithMutex(c, 2, -1)).To(MatchError(ContainSubstring("increments")), "name the argument that is wrong")
 		Expect(c.first.Load()).To(BeFalse(), "check the arguments before touching the counter")
 		Expect(races.CountWithMutex(c, 3, 0)).To(Succeed(), "zero increments is a valid, empty job")
-		Expect(c.value()).To(BeZero())
+		Expect(c.value()).To(BeZero(), "zero increments leave the counter at 0")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 3: CountWithAtomic", func() {
 	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
 		n, err := races.CountWithAtomic(goroutines, increments)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "valid arguments: no error")
 		Expect(n).To(Equal(int64(expected)),
 			"5000 × 100 atomic increments must give 500,000; fewer means lost updates: a plain n++, or a\n"+
 				"Load followed by a Store (two atomic steps are not one). Use one Add(1) per increment.\n"+
@@ -78,7 +78,7 @@ var _ = Describe("Task 3: CountWithAtomic", func() {
 	It("counts small jobs exactly too: 1 goroutine, 7 goroutines × 3, and zero increments", func(SpecContext) {
 		for _, job := range [][2]int{{1, 1}, {7, 3}, {4, 0}} {
 			n, err := races.CountWithAtomic(job[0], job[1])
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "%d goroutines × %d increments are valid arguments", job[0], job[1])
 			Expect(n).To(Equal(int64(job[0]*job[1])), "%d goroutines × %d increments", job[0], job[1])
 		}
 	}, SpecTimeout(harness.SpecTimeout))
@@ -94,7 +94,7 @@ var _ = Describe("Task 3: CountWithAtomic", func() {
 var _ = Describe("Task 4: CountConfined", func() {
 	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
 		c := &plainCounter{}
-		Expect(races.CountConfined(c, goroutines, increments)).To(Succeed())
+		Expect(races.CountConfined(c, goroutines, increments)).To(Succeed(), "valid arguments: no error")
 		Expect(c.x).To(Equal(expected),
 			"every increment sent must be applied before CountConfined returns: close the channel after the\n"+
 				"senders are done, and wait for the owner to drain it. See the README, \"Confinement\".")
@@ -102,13 +102,13 @@ var _ = Describe("Task 4: CountConfined", func() {
 
 	It("touches the counter from one goroutine only, the owner", func(SpecContext) {
 		c := newOwnedCounter()
-		Expect(races.CountConfined(c, 100, increments)).To(Succeed())
+		Expect(races.CountConfined(c, 100, increments)).To(Succeed(), "valid arguments: no error")
 		Expect(c.ownerCount()).To(Equal(1),
 			"%d goroutines called Load or Store; confinement means exactly one goroutine (the owner) ever does.\n"+
 				"The senders must not touch the counter, not even under a lock: they send a request on a\n"+
 				"channel, and the owner applies it. See the README, \"Confinement\".", c.ownerCount())
 		Expect(c.overlaps.Load()).To(BeZero(), exclusive(c.overlaps.Load()))
-		Expect(c.value()).To(Equal(100 * increments))
+		Expect(c.value()).To(Equal(100*increments), "100 × 100 increments must give 10,000: every request sent must be applied before CountConfined returns")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
@@ -118,6 +118,6 @@ var _ = Describe("Task 4: CountConfined", func() {
 		Expect(races.CountConfined(c, 2, -1)).To(MatchError(ContainSubstring("increments")), "name the argument that is wrong")
 		Expect(c.first.Load()).To(BeFalse(), "check the arguments before touching the counter")
 		Expect(races.CountConfined(c, 3, 0)).To(Succeed(), "zero increments is a valid, empty job")
-		Expect(c.value()).To(BeZero())
+		Expect(c.value()).To(BeZero(), "zero increments leave the counter at 0")
 	}, SpecTimeout(harness.SpecTimeout))
 })

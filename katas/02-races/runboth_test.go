@@ -16,7 +16,7 @@ var _ = Describe("Task 1: RunBoth", func() {
 	It("runs both functions and returns after both have run", func(SpecContext) {
 		var ranFirst, ranSecond atomic.Int32
 		err := races.RunBoth(func() { ranFirst.Add(1) }, func() { ranSecond.Add(1) })
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "two non-nil functions: no error")
 		Expect(ranFirst.Load()).To(Equal(int32(1)), "first must run exactly once before RunBoth returns")
 		Expect(ranSecond.Load()).To(Equal(int32(1)), "second must run exactly once before RunBoth returns")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -39,7 +39,7 @@ var _ = Describe("Task 1: RunBoth", func() {
 				func() { close(firstStarted); waitFor(secondStarted, &firstSawSecond) },
 				func() { close(secondStarted); waitFor(firstStarted, &secondSawFirst) },
 			)
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "two non-nil functions: no error")
 			Expect(firstSawSecond.Load() && secondSawFirst.Load()).To(BeTrue(),
 				"each function waited (up to 1s) for the other to start; first saw second start: %v, second saw first start: %v.\n"+
 					"One of them could not start until the other had returned: the two ran one after the other\n"+
@@ -66,7 +66,7 @@ var _ = Describe("Task 1: RunBoth", func() {
 				go func() {
 					defer close(returned)
 					defer GinkgoRecover()
-					Expect(races.RunBoth(body, body)).To(Succeed())
+					Expect(races.RunBoth(body, body)).To(Succeed(), "two non-nil functions: no error")
 				}()
 				synctest.Wait()
 				select {
