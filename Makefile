@@ -10,8 +10,11 @@ M    ?=
 ARGS ?=
 J    ?= 2
 RUNS ?= 20
+T    ?=
+RESET ?=
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress
+.PHONY: progress next hint watch reset grade
 
 help: ## list the targets (the default)
 	@echo "usage: make <target> [N=kata number] [M=mutant] [ARGS='ginkgo flags']"
@@ -45,6 +48,24 @@ test: tool ## everything CI runs: gofmt, go vet, library specs, the proof of eve
 
 stress: tool ## every solution (or N='1 3') RUNS=20 times with every core busy; any failure fails
 	@$(KATA) stress -runs $(RUNS) $(N)
+
+progress: tool ## every kata's state on your code (J=2 at a time) and the next one to do
+	@$(KATA) progress -j $(J)
+
+next: tool ## run the specs of the first kata that is not solved
+	@$(KATA) next
+
+hint: tool ## one more hint for kata N's first failing task: make hint N=3 [T=2] [RESET=1]
+	@$(KATA) hint $(if $(T),-task $(T)) $(if $(filter-out 0,$(RESET)),-reset) $(N)
+
+watch: tool ## run kata N's specs again each time you save a file: make watch N=3
+	@$(KATA) watch $(N) $(ARGS)
+
+reset: tool ## restore kata N's stub; your file is backed up first: make reset N=3
+	@$(KATA) reset $(N)
+
+grade: tool ## a JUnit report per kata in reports/ and a score table (exit 0 when katas fail)
+	@$(KATA) grade -j $(J)
 
 check-format: tool ## list the .go files that are not gofmt clean
 	@$(KATA) check-format

@@ -42,6 +42,14 @@ commands:
                            their output, as the article's programs did
   check-format             list the .go files that gofmt would change
   vet                      go vet ./...
+  progress [-j 2]          every kata's state on your code (not started, failing with
+                           n of m specs passing, solved) and the next one to do
+  next                     run the specs of the first kata not solved (as kata N)
+  hint N [-task T] [-reset]  one more staged hint of the first failing task (or T)
+  watch N [ginkgo flags]   run kata N's specs again each time a file changes
+  reset N                  restore kata N's stub; your file is backed up first
+  grade [-j 2] [-o reports] [N...]  a JUnit report per kata and a score table;
+                           exit 0 even when katas fail
   help                     this text
 
 Extra arguments after kata/solution/mutant go to ginkgo, e.g.
@@ -135,6 +143,18 @@ func (r *runner) dispatch(cmd string, args []string) error {
 		return r.checkFormatCmd()
 	case "vet":
 		return r.vetCmd()
+	case "progress":
+		return r.progressCmd(args)
+	case "next":
+		return r.nextCmd(args)
+	case "hint":
+		return r.hintCmd(args)
+	case "watch":
+		return r.watchCmd(args)
+	case "reset":
+		return r.resetCmd(args)
+	case "grade":
+		return r.gradeCmd(args)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+)
+
+// watchArgs is the go command line of `watch`: Ginkgo's own watcher (pinned
+// in go.mod) on the kata's folder. It polls the package and the packages it
+// depends on, and runs the specs again when a file changes.
+func watchArgs(k kata, rest []string) []string {
+	args := append([]string{"tool", "ginkgo", "watch", "-race"}, rest...)
+	args = append(args, k.Pkg())
+	if !slices.Contains(rest, "--") {
+		// As `kata N`: without it, learner code calling os.Exit(0) would end
+		// a run with "Test Suite Passed".
+		args = append(args, "--", "-test.paniconexit0")
+	}
+	return args
+}
+
+// watchCmd runs kata N's specs each time one of its files (or the harness
+// and fake server it uses) changes, until Ctrl-C.
+func (r *runner) watchCmd(args []string) error {
+	katas, err := discoverKatas(r.root)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return usageError{"which kata? give its number, e.g. `make watch N=1`"}
+	}
+	k, err := findKata(katas, args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.stderr, "watching katas/%s: the specs run again each time you save a file (Ctrl-C stops).\n"+
+		"Nothing happens until the first change; to run them now: make kata N=%d\n"+
+		"If watching does not work where you are (a network or synced folder): go test -race ./katas/%s after each change.\n",
+		k.Dir, k.Num, k.Dir)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	err = r.passthroughEnv(kataEnv(), watchArgs(k, args[1:])...)
+	if len(sig) > 0 {
+		return nil // Ctrl-C is how watching ends
+	}
+	return err
+}
