@@ -13,7 +13,7 @@ RUNS ?= 20
 T    ?=
 RESET ?=
 
-.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress
+.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade
 
 help: ## list the targets (the default)
@@ -37,8 +37,8 @@ solution: tool ## run kata N's specs against the reference solution: make soluti
 mutant: tool ## run kata N's specs against mutant M: make mutant N=1 M=unbounded
 	@$(KATA) mutant $(N) $(M) $(ARGS)
 
-mutants: tool ## list kata N's mutants and the spec meant to kill each: make mutants N=1
-	@$(KATA) mutants $(N)
+mutants: tool ## each spec x each mutant of kata N (or all): which spec killed which; fails on a survivor
+	@$(KATA) mutants -j $(J) $(N)
 
 proof: tool ## prove katas (all, or N='1 3'; J=2 at a time): solution passes, stub fails, mutants die
 	@$(KATA) proof -j $(J) $(N)
@@ -48,6 +48,9 @@ test: tool ## everything CI runs: gofmt, go vet, library specs, the proof of eve
 
 stress: tool ## every solution (or N='1 3') RUNS=20 times with every core busy; any failure fails
 	@$(KATA) stress -runs $(RUNS) $(N)
+
+budgets: tool ## measure make kata N=k (warm, goal 3 s) and make test on 2 cores (goal 5 min)
+	@scripts/budgets.sh
 
 progress: tool ## every kata's state on your code (J=2 at a time) and the next one to do
 	@$(KATA) progress -j $(J)
