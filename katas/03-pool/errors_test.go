@@ -75,7 +75,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, downloaded or not")
 			Expect(done(pages)).To(HaveLen(10*workers), "ten rounds of %d pages were downloaded before the deadline: report them as Done", workers)
 			for _, p := range done(pages) {
-				Expect(p.Size).To(Equal(sizeOf(p.URL)))
+				Expect(p.Size).To(Equal(sizeOf(p.URL)), "a Done page has its size")
 			}
 			Expect(srv.Stats().Requests).To(Equal(11*workers), "eleven rounds were started; the eleventh was cancelled; no more may start")
 		})
@@ -92,11 +92,11 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			start := time.Now()
 			pages, err := pool.DownloadAll(ctx, site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
 
-			Expect(err).To(MatchError(context.DeadlineExceeded))
-			Expect(time.Since(start)).To(harness.TakeExactly(3 * time.Second))
+			Expect(err).To(MatchError(context.DeadlineExceeded), "the server never answers: the deadline's error must come back (wrapped with %%w is fine)")
+			Expect(time.Since(start)).To(harness.TakeExactly(3*time.Second), "give up at the deadline, not later")
 			Expect(done(pages)).To(BeEmpty(), "no page was downloaded")
 			Expect(srv.Stats().Requests).To(Equal(workers), "each worker sent one request, which never came back")
-			Expect(site.Open()).To(BeZero())
+			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns, even when the run gives up")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -111,8 +111,8 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			bad := faultedURL(srv)
 			Expect(bad).NotTo(BeEmpty(), "the server reset no connection (a harness problem, not yours)")
 			Expect(err).To(MatchError(ContainSubstring(bad)), "the error must name the URL whose connection was reset")
-			Expect(pages).To(HaveLen(10))
-			Expect(site.Open()).To(BeZero())
+			Expect(pages).To(HaveLen(10), "one Page per URL, downloaded or not: the partial result")
+			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -127,7 +127,7 @@ var _ = Describe("Task 6: bad input", func() {
 		for _, w := range []int{0, -3} {
 			pages, err := downloadAll(ctx, site.NewSession, urls, w)
 			Expect(err).To(MatchError(ContainSubstring("workers")), "workers = %d: name the argument that is wrong", w)
-			Expect(pages).To(BeNil())
+			Expect(pages).To(BeNil(), "workers = %d: nothing was run, so there is no partial result", w)
 		}
 		var noCtx context.Context
 		_, err := downloadAll(noCtx, site.NewSession, urls, workers)
@@ -145,9 +145,9 @@ var _ = Describe("Task 6: bad input", func() {
 		site := harness.NewSite(srv)
 
 		pages, err := downloadAll(ctx, site.NewSession, nil, workers)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(pages).To(BeEmpty())
-		Expect(srv.Stats().Requests).To(BeZero())
+		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
+		Expect(pages).To(BeEmpty(), "no URL, no page")
+		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
 		Expect(site.Made()).To(BeZero(), "no URL, no worker: start min(workers, len(urls)) workers")
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -161,9 +161,9 @@ var _ = Describe("Task 6: bad input", func() {
 
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, urls, workers)
 			Expect(err).To(MatchError(ContainSubstring("::not a url")), "the error must name the URL that is wrong")
-			Expect(pages).To(HaveLen(len(urls)))
-			Expect(pages[2].Done).To(BeFalse())
-			Expect(site.Open()).To(BeZero())
+			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, downloaded or not: the partial result")
+			Expect(pages[2].Done).To(BeFalse(), "the malformed URL was not downloaded")
+			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -175,9 +175,9 @@ var _ = Describe("Task 6: bad input", func() {
 		cancel()
 
 		pages, err := downloadAll(cancelled, site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
-		Expect(err).To(MatchError(context.Canceled))
-		Expect(done(pages)).To(BeEmpty())
+		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: its error must come back")
+		Expect(done(pages)).To(BeEmpty(), "no page can be downloaded on a cancelled context")
 		Expect(srv.Stats().Requests).To(BeZero(), "a context cancelled before the start stops the run before any request")
-		Expect(site.Open()).To(BeZero())
+		Expect(site.Open()).To(BeZero(), "every session made is closed before DownloadAll returns")
 	}, SpecTimeout(harness.SpecTimeout))
 })

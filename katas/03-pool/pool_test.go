@@ -23,7 +23,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 
 		for _, url := range fakeserver.SitesN(srv.URL, 4) {
 			size, err := pool.DownloadSite(ctx, session, url)
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 			Expect(size).To(Equal(sizeOf(url)), "the size is the number of bytes of the body of %s, read to the end", url)
 		}
 		Expect(srv.Stats()).To(harness.HaveOpenedConnections(1), "read each body to the end and close it, so the session reuses its connection")
@@ -40,7 +40,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
 		var httpErr *harness.HTTPError
 		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
-		Expect(httpErr.StatusCode).To(Equal(500))
+		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
@@ -52,7 +52,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 				defer srv.Close()
 
 				pages, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
-				Expect(err).NotTo(HaveOccurred())
+				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 				Expect(done(pages)).To(HaveLen(c.urls), "every page is downloaded")
 				Expect(srv.Stats()).To(harness.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
 			})
@@ -68,7 +68,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 
 				start := time.Now()
 				_, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
-				Expect(err).NotTo(HaveOccurred())
+				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 				Expect(time.Since(start)).To(harness.TakeExactly(time.Duration(rounds)*latency),
 					"%d workers make %d rounds of requests for %d URLs, each round one latency long", c.workers, rounds, c.urls)
 			})
@@ -82,8 +82,8 @@ var _ = Describe("Task 2: a bounded pool", func() {
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		pages, err := downloadAll(ctx, site.NewSession, urls, workers)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(done(pages)).To(HaveLen(20))
+		Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
+		Expect(done(pages)).To(HaveLen(20), "every page is downloaded")
 		Expect(srv.Stats().Requests).To(Equal(20), "one request per URL")
 		Expect(site.Made()).To(Equal(workers), "one session per worker")
 		Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns (defer session.Close() in the worker)")
@@ -100,7 +100,7 @@ var _ = Describe("Task 3: one session per worker", func() {
 			_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.Sites(srv.URL), workers)
 			Expect(err).NotTo(HaveOccurred(), "if the error says \"Session used by two goroutines at once\", workers share a Session")
 			stats := srv.Stats()
-			Expect(stats).To(harness.UseEachSessionOneAtATime())
+			Expect(stats).To(harness.UseEachSessionOneAtATime(), "a Session belongs to one worker")
 			Expect(stats).To(harness.HaveUsedSessions(workers), "one session per worker, made once when the worker starts")
 			Expect(stats).To(harness.HaveOpenedConnections(workers), "each worker's session reuses its one connection")
 			Expect(site.Made()).To(Equal(workers), "make each worker's session once, not once per URL")
@@ -116,11 +116,11 @@ var _ = Describe("Task 3: one session per worker", func() {
 
 			start := time.Now()
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 3), 10)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(done(pages)).To(HaveLen(3))
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
+			Expect(done(pages)).To(HaveLen(3), "every page is downloaded")
 			Expect(site.Made()).To(Equal(3), "3 URLs need only 3 workers: start min(workers, len(urls)), each with one session")
-			Expect(srv.Stats()).To(harness.HavePeakInFlight(3))
-			Expect(time.Since(start)).To(harness.TakeExactly(latency))
+			Expect(srv.Stats()).To(harness.HavePeakInFlight(3), "3 URLs, 3 workers: all 3 at once")
+			Expect(time.Since(start)).To(harness.TakeExactly(latency), "3 requests at once take one latency")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -133,11 +133,11 @@ var _ = Describe("Task 4: results in input order", func() {
 			urls := fakeserver.SitesN(srv.URL, 40)
 
 			pages, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, workers)
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			stats := srv.Stats()
 			Expect(finishOrder(stats)).NotTo(Equal(stats.Order()),
 				"the server's jitter should make requests finish out of order; if they did not, this spec proves nothing (a harness problem, not yours)")
-			Expect(pages).To(HaveLen(len(urls)))
+			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, url := range urls {
 				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
 					"pages[%d] must be the page of urls[%d], as executor.map keeps the input order: write each result at its URL's index", i, i)
