@@ -12,9 +12,12 @@ J    ?= 2
 RUNS ?= 20
 T    ?=
 RESET ?=
+REF  ?=
+MINE ?=
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade
+.PHONY: timeline compare examples-io examples-cpu
 
 help: ## list the targets (the default)
 	@echo "usage: make <target> [N=kata number] [M=mutant] [ARGS='ginkgo flags']"
@@ -69,6 +72,18 @@ reset: tool ## restore kata N's stub; your file is backed up first: make reset N
 
 grade: tool ## a JUnit report per kata in reports/ and a score table (exit 0 when katas fail)
 	@$(KATA) grade -j $(J)
+
+timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3 [REF=1]
+	@$(KATA) timeline $(if $(filter-out 0,$(REF)),-ref) $(N)
+
+compare: tool ## the article's table measured here: every version, I/O and CPU [REF=1: the solutions]
+	@$(KATA) compare $(if $(filter-out 0,$(REF)),-ref)
+
+examples-io: tool ## run the reference downloads, printing their output [N=3] [MINE=1: yours]
+	@$(KATA) examples $(if $(filter-out 0,$(MINE)),-mine) io $(N)
+
+examples-cpu: tool ## run the reference CPU versions, printing sums and time [N=4] [MINE=1: yours]
+	@$(KATA) examples $(if $(filter-out 0,$(MINE)),-mine) cpu $(N)
 
 check-format: tool ## list the .go files that are not gofmt clean
 	@$(KATA) check-format
