@@ -14,7 +14,7 @@ import (
 const (
 	svgWidth     = 1100
 	svgLabelW    = 130 // the row labels' column
-	svgRight     = 30
+	svgRight     = 70
 	svgTop       = 96 // title, caption and legend above the rows
 	svgAxisH     = 44 // tick labels and the axis title under the rows
 	svgFlightH   = 70 // the "in flight" strip under the axis
