@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -41,7 +42,11 @@ type Pool struct {
 	broken  error
 	closed  bool
 	timeout time.Duration
+	spans   []span // of the last Map
 }
+
+// span is when a worker ran one task, by the worker's own clock readings.
+type span struct{ start, end int64 }
 
 type poolWorker struct {
 	cmd    *exec.Cmd
@@ -53,6 +58,7 @@ type poolWorker struct {
 	waited bool
 	werr   error
 	tasks  int
+	spans  []span
 }
 
 // WaitDelay is how long Wait waits for a worker's pipes after it exited
@@ -192,6 +198,34 @@ func (p *Pool) TasksPerWorker() map[int]int {
 	return out
 }
 
+// PeakParallel returns the most tasks of the last Map that were running in
+// workers at the same moment, by the times the workers reported: 1 means
+// the tasks ran one after another, whatever the number of workers.
+func (p *Pool) PeakParallel() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	type edge struct {
+		at    int64
+		delta int
+	}
+	var edges []edge
+	for _, s := range p.spans {
+		edges = append(edges, edge{s.start, +1}, edge{s.end, -1})
+	}
+	sort.Slice(edges, func(i, j int) bool {
+		if edges[i].at != edges[j].at {
+			return edges[i].at < edges[j].at
+		}
+		return edges[i].delta < edges[j].delta // an end before a start at the same instant
+	})
+	peak, now := 0, 0
+	for _, e := range edges {
+		now += e.delta
+		peak = max(peak, now)
+	}
+	return peak
+}
+
 // PIDs returns the workers' process IDs (each is also its process group).
 func (p *Pool) PIDs() []int {
 	out := make([]int, len(p.workers))
@@ -221,6 +255,7 @@ func (p *Pool) Map(ctx context.Context, tasks []Task) ([]string, error) {
 		return nil, fmt.Errorf("Pool.Map: the pool is broken by an earlier failure: %w", p.broken)
 	}
 	results := make([]string, len(tasks))
+	p.spans = nil
 	if len(tasks) == 0 {
 		return results, nil
 	}
@@ -273,6 +308,10 @@ func (p *Pool) Map(ctx context.Context, tasks []Task) ([]string, error) {
 		})
 	}
 	wg.Wait()
+	for _, w := range p.workers {
+		p.spans = append(p.spans, w.spans...)
+		w.spans = nil
+	}
 	if fatal {
 		p.broken = first
 		p.reap()
@@ -298,6 +337,11 @@ func (w *poolWorker) run(i int, t Task, timeout time.Duration) (value string, er
 		return "", fmt.Errorf("%s: no answer within %v: the worker hangs and was killed", where, timeout), true
 	case err != nil:
 		return "", fmt.Errorf("%s: %w", where, w.died(err)), true
+	}
+	if m.End > 0 {
+		w.spans = append(w.spans, span{m.Start, m.End})
+	}
+	switch {
 	case m.Kind == KindError && m.Index == i:
 		return "", fmt.Errorf("%s failed: %s", where, m.Error), false
 	case m.Kind != KindResult || m.Index != i:

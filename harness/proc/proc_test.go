@@ -96,6 +96,22 @@ var _ = Describe("The reference pool", func() {
 		Eventually(leftovers(groups)).Within(2 * time.Second).Should(proc.HaveNoLeftovers())
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("measures how many tasks ran at once by the workers' clocks", func(ctx SpecContext) {
+		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 2, Command: proc.Command, Stderr: GinkgoWriter})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(proc.Cleanup, os.Getpid(), pool.PIDs())
+		DeferCleanup(pool.Close)
+		task := proc.Task{Name: "echo-after", Arg: "40ms x"}
+		_, err = pool.Map(ctx, []proc.Task{task, task, task, task})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pool.PeakParallel()).To(Equal(2))
+		for range 3 {
+			_, err = pool.Map(ctx, []proc.Task{task})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Expect(pool.PeakParallel()).To(Equal(1), "one task per Map: nothing overlaps")
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("reports exit status 66 of a racy worker at Close", func(ctx SpecContext) {
 		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 1, Command: proc.Command, Stderr: GinkgoWriter})
 		Expect(err).NotTo(HaveOccurred())

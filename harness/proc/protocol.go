@@ -29,6 +29,11 @@ type Message struct {
 	Arg   string `json:"arg,omitempty"`
 	Value string `json:"value,omitempty"`
 	Error string `json:"error,omitempty"`
+	// Start and End are when the worker began and finished a task, in
+	// nanoseconds since 1970 (the wall clock every process of the machine
+	// shares), on "result" and task "error" messages.
+	Start int64 `json:"start,omitempty"`
+	End   int64 `json:"end,omitempty"`
 }
 
 // A Task names what a worker runs and gives its argument, as text: between

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,10 +27,24 @@ func newPool(ctx context.Context, n int, init proc.Task) *proc.Pool {
 	})
 	DeferCleanup(func() {
 		Expect(pool.Close()).To(Succeed())
-		Eventually(func() ([]proc.Process, error) { return proc.Leftovers(os.Getpid(), groups) }).
+		Eventually(func() ([]proc.Process, error) { return ownLeftovers(groups) }).
 			Within(3 * time.Second).Should(proc.HaveNoLeftovers())
 	})
 	return pool
+}
+
+// ownLeftovers returns the leftovers of the pool whose workers lead groups:
+// the members of those groups and their descendants (another pool of the
+// same spec may still be running).
+func ownLeftovers(groups []int) ([]proc.Process, error) {
+	all, err := proc.Leftovers(os.Getpid(), groups)
+	var own []proc.Process
+	for _, p := range all {
+		if slices.Contains(groups, p.PGID) || slices.Contains(groups, p.PID) {
+			own = append(own, p)
+		}
+	}
+	return own, err
 }
 
 // goroutinePool is the reference the process pool is measured against: the
