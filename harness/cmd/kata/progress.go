@@ -60,7 +60,7 @@ func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string
 	for i, k := range katas {
 		if junit(k) == "" && r.isPristine(k) {
 			results[i] = kataResult{Dir: k.Dir, State: stateNotStarted}
-			line.done(k.Dir, results[i])
+			line.skip()
 			continue
 		}
 		wg.Go(func() {
@@ -131,6 +131,13 @@ func (p *progressLine) done(dir string, res kataResult) {
 		return
 	}
 	p.draw()
+}
+
+// skip counts a kata that needs no run (its files are the stub).
+func (p *progressLine) skip() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished++
 }
 
 func (p *progressLine) draw() {

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLearnerCommands runs progress, hint, reset, grade and next for real
+// (go test -race underneath) in a temporary git clone of the small repo in
+// testdata/learner-repo: three katas, committed by a teacher, then edited
+// by a learner.
+func TestLearnerCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test in a temporary repository")
+	}
+	for _, tool := range []string{"git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s: %v", tool, err)
+		}
+	}
+	realRoot, err := findRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := t.TempDir()
+	copyTree(t, "testdata/learner-repo", repo)
+	for _, f := range []string{"go.mod", "go.sum"} {
+		data, err := os.ReadFile(filepath.Join(realRoot, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(repo, f), string(data))
+	}
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off") // hermetic: the module cache has what go.sum names
+	gitIn := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	gitIn("init", "-q")
+	gitIn("config", "user.email", "teacher@example.org")
+	gitIn("config", "user.name", "Teacher")
+	gitIn("add", ".")
+	gitIn("commit", "-q", "-m", "the katas")
+	stub01, _ := os.ReadFile(filepath.Join(repo, "katas/01-one/one.go"))
+
+	// The learner: task 1 of kata 01 done and committed, kata 02 solved,
+	// kata 03 untouched.
+	gitIn("config", "user.email", "learner@example.org")
+	mine01 := strings.Replace(string(stub01), `panic("Add is not implemented yet: see README, task 1")`, "return a + b", 1)
+	writeFile(t, filepath.Join(repo, "katas/01-one/one.go"), mine01)
+	gitIn("commit", "-q", "-am", "kata 01, task 1")
+	two := filepath.Join(repo, "katas/02-two/two.go")
+	data, _ := os.ReadFile(two)
+	writeFile(t, two, strings.Replace(string(data), `panic("Double is not implemented yet: see README, task 1")`, "return 2 * x", 1))
+
+	t.Chdir(repo)
+	kata := func(wantCode int, args ...string) (string, string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		code := run(args, &out, &errOut)
+		if code != wantCode {
+			t.Fatalf("kata %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out.String(), errOut.String())
+		}
+		return out.String(), errOut.String()
+	}
+	mustContain := func(what, text string, wants ...string) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", what, w, text)
+			}
+		}
+	}
+
+	out, _ := kata(0, "progress")
+	mustContain("progress", out,
+		"01-one    failing: 1 of 3 specs pass (task 2 to do)",
+		"02-two    solved: all 1 specs pass",
+		"03-three  not started",
+		"next: kata 01")
+
+	// Hints: the first failing task is 2; one more each time.
+	out, _ = kata(0, "hint", "1")
+	mustContain("first hint", out, "task 2, hint 1 of 2", "Multiplying is adding")
+	out, _ = kata(0, "hint", "1")
+	mustContain("second hint", out, "hint 2 of 2", "return a * b", "last hint for task 2")
+	out, _ = kata(0, "hint", "1")
+	mustContain("third ask", out, "no more hints for task 2")
+	kata(0, "hint", "1", "-reset")
+	out, _ = kata(0, "hint", "-task", "2", "1")
+	mustContain("after reset", out, "hint 1 of 2")
+	out, _ = kata(0, "hint", "1", "-task", "1")
+	mustContain("a task without hints", out, "no staged hints for task 1")
+	out, _ = kata(0, "hint", "3")
+	mustContain("a kata without hints", out, "has no staged hints", "README.md")
+
+	// Reset: the learner's committed work is backed up, the teacher's stub restored.
+	out, _ = kata(0, "reset", "1")
+	mustContain("reset", out, "your version is saved in katas/01-one/.backup/one.go.", "restored the stub")
+	if now, _ := os.ReadFile(filepath.Join(repo, "katas/01-one/one.go")); !bytes.Equal(now, stub01) {
+		t.Errorf("after reset, one.go is not the teacher's stub:\n%s", now)
+	}
+	backups, _ := filepath.Glob(filepath.Join(repo, "katas/01-one/.backup/one.go.*"))
+	if len(backups) != 1 {
+		t.Fatalf("backups: %v", backups)
+	}
+	if b, _ := os.ReadFile(backups[0]); string(b) != mine01 {
+		t.Errorf("the backup is not the learner's file:\n%s", b)
+	}
+	out, _ = kata(0, "reset", "1")
+	mustContain("second reset", out, "already the stub")
+
+	// Grade: a kata that does not build is a grade, not an error.
+	writeFile(t, filepath.Join(repo, "katas/03-three/three.go"), "package three\n\nfunc Double(x int) int { return x +* }\n")
+	out, _ = kata(0, "grade")
+	mustContain("grade", out, "score: 1 of 4 specs pass (25%); 1 of 3 katas solved", "broken: does not build")
+	for _, k := range []string{"01-one", "02-two", "03-three"} {
+		x, err := os.ReadFile(filepath.Join(repo, "reports", k+".xml"))
+		if err != nil || !bytes.Contains(x, []byte("<testsuite")) {
+			t.Errorf("reports/%s.xml: %v\n%s", k, err, x)
+		}
+	}
+	if !isFile(filepath.Join(repo, "reports", "grade.txt")) {
+		t.Error("no reports/grade.txt")
+	}
+
+	// next: the first kata not solved, run as `kata N` is (its specs fail: exit 1).
+	_, errOut := kata(1, "next")
+	mustContain("next", errOut, "next: kata 01-one (not started)")
+
+	// Bad input: the kata list and the usage.
+	for _, args := range [][]string{{"hint"}, {"hint", "9"}, {"reset"}, {"reset", "nope"}, {"watch"}, {"watch", "9"}, {"grade", "9"}, {"progress", "1"}, {"next", "1"}, {"hint", "1", "-bogus"}} {
+		_, errOut := kata(2, args...)
+		mustContain(strings.Join(args, " "), errOut, "usage: kata", "01-one")
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		writeFile(t, filepath.Join(to, rel), string(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
