@@ -61,13 +61,13 @@ func (r *runner) compareCmd(args []string) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	ref := fs.Bool("ref", false, "measure the reference solutions instead of your code")
-	samples := fs.Int("samples", 3, "timed runs per cmpVersion (the median is shown)")
+	samples := fs.Int("samples", 3, "timed runs per version (the median is shown)")
 	latency := fs.Duration("latency", fakeserver.DefaultLatency, "the fake server's latency")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"compare: " + err.Error()}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("compare takes no kata number (it runs every cmpVersion): got %q", strings.Join(fs.Args(), " "))}
+		return usageError{fmt.Sprintf("compare takes no kata number (it runs every version): got %q", strings.Join(fs.Args(), " "))}
 	}
 	if *samples < 1 {
 		return usageError{fmt.Sprintf("compare: -samples %d: want at least 1", *samples)}
@@ -196,15 +196,15 @@ func writeCompareTable(w io.Writer, rows []cmpRow, latency time.Duration) {
 				figures = fmt.Sprintf("%s / %s s", cmpFig(m.Old), cmpFig(m.New))
 				aspeed = fmt.Sprintf("%s / %s", cmpRatio(these[0].Old, m.Old), cmpRatio(these[0].New, m.New))
 				if m.Old == 0 && m.New == 0 {
-					figures, aspeed = "(not cmpRow)", ""
+					figures, aspeed = "(not measured)", ""
 				}
 			}
 			fmt.Fprintf(tw, "  %02d\t%s\t%s\t%s\t\t%s\t%s\t%s\n", m.Kata, m.Label, here, speed, article, figures, aspeed)
 		}
 		tw.Flush()
 	}
-	fmt.Fprintln(w, "\nspeed-up: the sequential cmpVersion's time divided by this one's (above 1 is faster).")
-	fmt.Fprintln(w, "The article's figures are its old and new editions' (4 cores); a dash where it had no such cmpVersion.")
+	fmt.Fprintln(w, "\nspeed-up: the sequential version's time divided by this one's (above 1 is faster).")
+	fmt.Fprintln(w, "The article's figures are its old and new editions' (4 cores); a dash where it had no such version.")
 }
 
 func cmpFig(s float64) string {

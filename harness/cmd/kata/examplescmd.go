@@ -80,7 +80,7 @@ func (r *runner) examplesCmd(args []string) error {
 		if len(v.Env) > 0 {
 			env = ", " + strings.Join(v.Env, " ")
 		}
-		fmt.Fprintf(r.stdout, "\n== Kata %s: %s (%s%s) ==\n", k.Dir, v.Label, p.whose(), env)
+		fmt.Fprintf(r.stdout, "\n== Kata %s: %s%s; %s ==\n", k.Dir, v.Label, env, p.whose())
 		o, err := r.runProgram(ctx, p, []string{"-workload", wl, "-print", "-latency", latency.String()}, v.Env, r.stdout)
 		if err != nil {
 			return err

@@ -87,7 +87,7 @@ func generateRunner(root string, k kata, a adapter, ref bool) (string, error) {
 func (r *runner) buildProgram(ctx context.Context, k kata, ref bool) (verProgram, error) {
 	a, ok := adapterFor(k.Num)
 	if !ok {
-		return verProgram{}, fmt.Errorf("kata %s has no runnable cmpVersion", k.Dir)
+		return verProgram{}, fmt.Errorf("kata %s has no runnable version", k.Dir)
 	}
 	dir, err := generateRunner(r.root, k, a, ref)
 	if err != nil {
@@ -219,7 +219,7 @@ func pickRunnable(katas []kata, arg, workload, cmd string) (kata, adapter, error
 	}
 	a, ok := adapterFor(k.Num)
 	if !ok || (workload == "io" && a.IO == "") || (workload == "cpu" && a.CPU == "") {
-		return kata{}, adapter{}, usageError{fmt.Sprintf("kata %s has no %s cmpVersion to run: %s works for katas %s", k.Dir, workloadName(workload), cmd, katasWith(workload))}
+		return kata{}, adapter{}, usageError{fmt.Sprintf("kata %s has no %s version to run: %s works for katas %s", k.Dir, workloadName(workload), cmd, katasWith(workload))}
 	}
 	return k, a, nil
 }
