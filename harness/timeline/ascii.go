@@ -82,9 +82,9 @@ func ASCII(spans []fakeserver.Span, width int) string {
 	}
 	fmt.Fprintf(&b, "one column = %s; each bar is one request, from the moment the server got it to its answer\n",
 		formatDuration(time.Duration(float64(l.Elapsed)/float64(width))))
-	fmt.Fprintf(&b, "%c%c%c %s (%d B)   %c%c%c %s (%d B)   %c%c%c other page   %c%c%c no answer (error, fault, cancelled)\n",
-		barStart, bigFill, bigFill, fakeserver.BigPath, fakeserver.BigSize,
-		barStart, smallFill, smallFill, fakeserver.SmallPath, fakeserver.SmallSize,
+	fmt.Fprintf(&b, "%c%c%c %s   %c%c%c %s   %c%c%c other page   %c%c%c failed (no 2xx answer)\n",
+		barStart, bigFill, bigFill, fakeserver.BigPath,
+		barStart, smallFill, smallFill, fakeserver.SmallPath,
 		barStart, otherFill, otherFill, barStart, failFill, failFill)
 	return b.String()
 }

@@ -24,5 +24,5 @@ func ExampleASCII() {
 	// s1       |###################
 	// s2                 |===================
 	// one column = 2ms; each bar is one request, from the moment the server got it to its answer
-	// |## /www.jython.org (10282 B)   |== /olympus.realpython.org/dice (275 B)   |-- other page   |xx no answer (error, fault, cancelled)
+	// |## /www.jython.org   |== /olympus.realpython.org/dice   |-- other page   |xx failed (no 2xx answer)
 }
