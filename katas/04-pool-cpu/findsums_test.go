@@ -14,8 +14,8 @@ var _ = Describe("Task 2: FindSums", func() {
 	It("computes the 20 sums of the workload exactly, in order, with 5 workers", func(ctx SpecContext) {
 		numbers := harness.CPUNumbers()
 		sums, err := poolcpu.FindSums(ctx, numbers, 5)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(sums).To(HaveLen(len(numbers)))
+		Expect(err).NotTo(HaveOccurred(), "every number of the workload is valid: no error")
+		Expect(sums).To(HaveLen(len(numbers)), "one sum per number")
 		for i, n := range numbers {
 			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] must be SumOfSquares(%d)", i, n)
 		}
@@ -40,13 +40,13 @@ var _ = Describe("Task 2: FindSums", func() {
 		_, err = poolcpu.FindSums(nil, []int{10}, 2) //nolint:staticcheck
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 		sums, err := poolcpu.FindSums(ctx, []int{}, 2)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(sums).To(BeEmpty())
+		Expect(err).NotTo(HaveOccurred(), "nothing to compute is not an error")
+		Expect(sums).To(BeEmpty(), "no number, no sum")
 
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		sums, err = poolcpu.FindSums(cctx, harness.CPUNumbers(), 2)
-		Expect(err).To(MatchError(context.Canceled))
+		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: return its error (Map's)")
 		Expect(sums).To(BeEmpty(), "nothing may be computed on a context that is already cancelled")
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -19,10 +19,10 @@ var _ = Describe("Task 1: Map", func() {
 		g.awaitStarts(5, "With 5 workers and 5 numbers, all 5 must run at once. See the README, \"The pool\".")
 		for n := 4; n >= 0; n-- { // the last number finishes first
 			close(g.release[n])
-			Expect(<-g.finished).To(Equal(n))
+			Expect(<-g.finished).To(Equal(n), "the spec released task(%d) only, so it is the one that finished", n)
 		}
 		results, err := run.wait()
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
 		Expect(results).To(Equal([]harness.U128{result(0), result(1), result(2), result(3), result(4)}),
 			"result i must be task(numbers[i]); the tasks finished in the order 4, 3, 2, 1, 0.\n"+
 				"Results appended as they arrive come back in finishing order: write each into its own\n"+
@@ -43,14 +43,14 @@ var _ = Describe("Task 1: Map", func() {
 		}
 		g.releaseAll()
 		results, err := run.wait()
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
 		Expect(g.peak.Load()).To(Equal(int32(5)), "at most 5 tasks may run at once, with workers = 5")
 		Expect(g.calls.Load()).To(Equal(int32(20)), "each number's task runs exactly once")
 		want := make([]harness.U128, 20)
 		for i := range want {
 			want[i] = result(i)
 		}
-		Expect(results).To(Equal(want))
+		Expect(results).To(Equal(want), "result i must be task(numbers[i]), for each of the 20 numbers. See the README, \"Keeping the order\".")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("starts no task once the context is cancelled, and returns the finished prefix", func(ctx SpecContext) {
@@ -95,8 +95,8 @@ var _ = Describe("Task 1: Map", func() {
 		g := newGatedTask(10, nil)
 		g.releaseAll()
 		results, err := poolcpu.Map(cctx, numbersUpTo(10), 3, g.task)
-		Expect(err).To(MatchError(context.Canceled))
-		Expect(results).To(BeEmpty())
+		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: return its error (wrapped with %%w is fine). See the README, \"Cancellation\".")
+		Expect(results).To(BeEmpty(), "no task ran, so no result is finished")
 		Expect(g.calls.Load()).To(BeZero(), "a cancelled context means no task starts")
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -104,10 +104,10 @@ var _ = Describe("Task 1: Map", func() {
 		g := newGatedTask(1, nil)
 		g.releaseAll()
 		results, err := poolcpu.Map(ctx, nil, 4, g.task)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "nothing to compute is not an error")
 		Expect(results).NotTo(BeNil(), "an empty result, not a nil one")
-		Expect(results).To(BeEmpty())
-		Expect(g.calls.Load()).To(BeZero())
+		Expect(results).To(BeEmpty(), "no number, no result")
+		Expect(g.calls.Load()).To(BeZero(), "no number, no task")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects workers < 1, a nil context and a nil task with errors that name them", func(ctx SpecContext) {

@@ -85,9 +85,11 @@ func (b best) String() string {
 func pool(ctx context.Context) func() {
 	return func() {
 		sums, err := poolcpu.FindSums(ctx, measured(), measureWorkers)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(sums).To(HaveLen(measuredCount))
-		Expect(sums[measuredCount-1]).To(Equal(harness.ClosedForm(measured()[measuredCount-1])))
+		Expect(err).NotTo(HaveOccurred(), "FindSums on %d numbers of the workload, %d workers: no error", measuredCount, measureWorkers)
+		Expect(sums).To(HaveLen(measuredCount), "one sum per number: a timing of less work means nothing")
+		for i, n := range measured() {
+			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] must be SumOfSquares(%d), in the order of the numbers: a timing of wrong answers means nothing", i, n)
+		}
 	}
 }
 
