@@ -22,7 +22,8 @@ func watchArgs(k kata, rest []string) []string {
 }
 
 // watchCmd runs kata N's specs each time one of its files (or the harness
-// and fake server it uses) changes, until Ctrl-C.
+// and fake server it uses) changes, until Ctrl-C. Ginkgo runs them once at
+// the start, then polls the files' modification times every second.
 func (r *runner) watchCmd(args []string) error {
 	katas, err := discoverKatas(r.root)
 	if err != nil {
@@ -35,10 +36,10 @@ func (r *runner) watchCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(r.stderr, "watching katas/%s: the specs run again each time you save a file (Ctrl-C stops).\n"+
-		"Nothing happens until the first change; to run them now: make kata N=%d\n"+
-		"If watching does not work where you are (a network or synced folder): go test -race ./katas/%s after each change.\n",
-		k.Dir, k.Num, k.Dir)
+	fmt.Fprintf(r.stderr, "watching katas/%s: its specs run now, then again each time you save a file\n"+
+		"(Ginkgo checks every second; Ctrl-C stops). If no run follows a save where you work\n"+
+		"(a network or synced folder), run them by hand after each change: make kata N=%d\n",
+		k.Dir, k.Num)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
