@@ -46,7 +46,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 				}
 				return nil
 			})
-			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(wokeAt).To(Equal(50*time.Millisecond), "the awaiting task wakes when the future is resolved: at 50 ms of virtual time")
 			Expect(ticks).To(HaveLen(8), "other tasks keep running while one awaits")
 			Expect(ticks[4]).To(Equal(50*time.Millisecond), "the ticker kept its rhythm: the loop did not wait for the future alone")
@@ -86,7 +86,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 
 	It("returns at once from Await of a done future, and rejects a nil one", func(ctx SpecContext) {
 		done := eventloop.NewFuture()
-		Expect(done.Resolve(nil)).To(BeTrue())
+		Expect(done.Resolve(nil)).To(BeTrue(), "the first Resolve of a new future reports true")
 		var l eventloop.Loop
 		var order []string
 		var nilErr error
@@ -99,7 +99,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 			return nil
 		})
 		spawn(&l, "B", func(*eventloop.Task) error { order = append(order, "B"); return nil })
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		Expect(order).To(Equal([]string{"A after Await", "B"}), "awaiting what is already done needs no switch (as in asyncio)")
 		Expect(nilErr).To(MatchError(ContainSubstring("nil")), "Await(nil) has nothing to wait for: say so")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -107,7 +107,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 	It("resolves a Future once: the first Resolve wins, from any goroutine", func(SpecContext) {
 		future := eventloop.NewFuture()
 		Expect(future.Done()).NotTo(BeClosed(), "a new future is not done")
-		Expect(future.Err()).NotTo(HaveOccurred())
+		Expect(future.Err()).NotTo(HaveOccurred(), "a future not resolved yet has no error")
 		var wg sync.WaitGroup
 		wins := make(chan error, 10)
 		for i := range 10 {
@@ -121,7 +121,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 		wg.Wait()
 		close(wins)
 		Expect(wins).To(HaveLen(1), "exactly one Resolve reports true")
-		Expect(future.Done()).To(BeClosed())
+		Expect(future.Done()).To(BeClosed(), "a resolved future's Done channel is closed")
 		Expect(future.Err()).To(Equal(<-wins), "the future keeps the first error it was resolved with")
 	}, SpecTimeout(harness.SpecTimeout))
 })

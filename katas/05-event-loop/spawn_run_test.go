@@ -25,7 +25,7 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 			return nil
 		})
 		Expect(lines).To(BeEmpty(), "Spawn only puts the task on the ready list: nothing runs before Run")
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		Expect(lines).To(Equal([]string{"do_first line 1", "do_first line 2", "do_second line 1", "do_second line 2"}),
 			"a task that never yields runs from start to end before the next one starts (README, \"The ready list\")")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -34,7 +34,7 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 		harness.Virtual(func() {
 			var l eventloop.Loop
 			start := time.Now()
-			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(time.Since(start)).To(harness.TakeExactly(0), "with nothing ready and nothing waiting, the loop is done")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -54,8 +54,8 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 		Expect(err.Error()).To(And(ContainSubstring(`"first"`), ContainSubstring(`"third"`)), "name the task of each error, quoted")
 		Expect(err.Error()).NotTo(ContainSubstring(`"second"`), "the task that succeeded is not an error")
 		Expect(f1.Err()).To(MatchError(errFirst), "a task's Future is resolved with what its body returned")
-		Expect(f2.Err()).NotTo(HaveOccurred())
-		Expect(f3.Err()).To(MatchError(errThird))
+		Expect(f2.Err()).NotTo(HaveOccurred(), "a task that returned nil has a Future resolved with nil")
+		Expect(f3.Err()).To(MatchError(errThird), "a task's Future is resolved with what its body returned")
 		Expect(f1.Done()).To(BeClosed(), "the Future of a finished task is done")
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -63,7 +63,7 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 		var l eventloop.Loop
 		f, err := l.Spawn("nothing", nil)
 		Expect(err).To(MatchError(ContainSubstring("nil")), "a nil task body is an error that says so")
-		Expect(f).To(BeNil())
+		Expect(f).To(BeNil(), "a task that was refused has no Future")
 
 		Expect(l.Run(nil)).To(MatchError(ContainSubstring("nil")), "Run(nil) is an error that says so")
 
@@ -72,7 +72,7 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 			inner = t.Loop().Run(ctx)
 			return nil
 		})
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		Expect(inner).To(MatchError(ContainSubstring("already running")),
 			"Run inside a task would run a loop inside the loop (Python: \"This event loop is already running\")")
 	}, SpecTimeout(harness.SpecTimeout))

@@ -116,7 +116,7 @@ var _ = Describe("Task 5: Stopping", func() {
 			cancelled = true
 			return nil
 		})
-		Expect(l.Run(runCtx)).To(MatchError(context.Canceled))
+		Expect(l.Run(runCtx)).To(MatchError(context.Canceled), "Run returns (wraps) the context's error once it is cancelled")
 		Expect(yieldsAfterCancel).To(BeZero(),
 			"after the context was cancelled, no task may be resumed as if nothing happened: check the context\n"+
 				"on every turn of the loop, not only when it blocks (README, \"Stopping a coroutine\")")
@@ -143,7 +143,7 @@ var _ = Describe("Task 5: Stopping", func() {
 			cancel()
 			return nil
 		})
-		Expect(l.Run(runCtx)).To(MatchError(context.Canceled))
+		Expect(l.Run(runCtx)).To(MatchError(context.Canceled), "Run returns (wraps) the context's error once it is cancelled")
 		Expect(goleak.Find(before)).To(Succeed(),
 			"Run returned, but goroutines it started are still there. A coroutine made by iter.Pull is a\n"+
 				"goroutine parked until you call next or stop: Run must call stop on every coroutine it\n"+

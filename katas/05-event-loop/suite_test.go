@@ -6,4 +6,4 @@ import (
 	"github.com/concurrency-katas/go-katas/harness"
 )
 
-func TestEventLoop(t *testing.T) { harness.RunSuite(t, "Kata 05: event loop") }
+func TestEventLoop(t *testing.T) { harness.RunSuite(t, "Kata 05: event-loop") }

@@ -27,7 +27,7 @@ var _ = Describe("Task 2: Yield", func() {
 		}
 		spawn(&l, "do_first", block("do_first"))
 		spawn(&l, "do_second", block("do_second"))
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		Expect(lines).To(Equal([]string{"do_first block 1", "do_second block 1", "do_first block 2", "do_second block 2"}),
 			"Yield must hand control to the loop, which runs the other ready task before coming back\n"+
 				"(README, \"Coroutines with iter.Pull\")")
@@ -56,7 +56,7 @@ var _ = Describe("Task 2: Yield", func() {
 		spawn(&l, "A", rounds("A", 3))
 		spawn(&l, "B", rounds("B", 3))
 		spawn(&l, "C", rounds("C", 2))
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		Expect(order).To(Equal([]string{"A1", "B1", "C1", "D1", "A2", "B2", "C2", "A3", "B3"}),
 			"the ready task that has waited longest runs next: a yielding task, and a task spawned\n"+
 				"by a running one, go to the BACK of the ready list (a queue, not a stack: README, \"The ready list\")")
@@ -84,7 +84,7 @@ var _ = Describe("Task 2: Yield", func() {
 				return nil
 			})
 		}
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		Expect(most.Load()).To(BeEquivalentTo(1),
 			"%d task bodies ran at the same moment. A cooperative loop runs ONE body at a time, on\n"+
 				"the loop's own turn: tasks must not run on goroutines of their own (README, \"One body at a time\")", most.Load())
@@ -103,7 +103,7 @@ var _ = Describe("Task 2: Yield", func() {
 			fromOther = append(fromOther, first.Yield(), first.Sleep(1), first.Await(eventloop.NewFuture()))
 			return nil
 		})
-		Expect(l.Run(ctx)).To(Succeed())
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		for _, err := range fromOther {
 			Expect(err).To(MatchError(eventloop.ErrNotRunning), "a task's handle belongs to its own body: using it from another task is an error")
 			Expect(err).To(MatchError(ContainSubstring(`"first"`)), "name the task whose handle was misused")
