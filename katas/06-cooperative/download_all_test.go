@@ -26,7 +26,7 @@ func downloadAll(newSession func() *harness.Session, urls []string) ([]cooperati
 		return nil
 	})
 	start := time.Now()
-	Expect(l.Run(context.Background())).To(Succeed())
+	Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 	return results, err, time.Since(start)
 }
 
@@ -38,8 +38,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			urls := fakeserver.Sites(srv.URL)
 
 			results, err, _ := downloadAll(harness.NewSite(srv).NewSession, urls)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(results).To(HaveLen(len(urls)))
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
+			Expect(results).To(HaveLen(len(urls)), "one Result per URL")
 			for i, r := range results {
 				want := fakeserver.BigSize
 				if i%2 == 1 {
@@ -56,7 +56,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 
 			_, err, took := downloadAll(harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL))
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(srv.Stats()).To(harness.HavePeakInFlight(fakeserver.SiteCount),
 				"start EVERY request before awaiting ANY: a task per URL, spawned first, awaited after.\n"+
 					"Awaiting each request before beginning the next is the sequential trap: the loop has\n"+
@@ -73,7 +73,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			site := harness.NewSite(srv)
 
 			_, err, _ := downloadAll(site.NewSession, fakeserver.Sites(srv.URL))
-			Expect(err).NotTo(HaveOccurred())
+			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(srv.Stats()).To(harness.HaveUsedSessions(1),
 				"on one loop, tasks take turns: they can share ONE session safely, without a lock\n"+
 					"(README, \"Why sharing one session is safe\")")
@@ -96,20 +96,20 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(results).To(HaveLen(len(urls)), "one Result per URL, failed or not")
 			failed := 0
 			for i, r := range results {
-				Expect(r.URL).To(Equal(urls[i]))
+				Expect(r.URL).To(Equal(urls[i]), "results[%d] must be the result of urls[%d], failed or not", i, i)
 				if r.Err != nil {
 					failed++
 					Expect(r.Err).To(MatchError(ContainSubstring(urls[i])), "results[%d].Err must name its URL", i)
 					continue
 				}
 				Expect(i%2).To(BeZero(), "every small page was answered 500: results[%d] must carry an error", i)
-				Expect(r.Size).To(Equal(fakeserver.BigSize))
+				Expect(r.Size).To(Equal(fakeserver.BigSize), "results[%d] is a big page, downloaded whole", i)
 			}
 			Expect(failed).To(Equal(80), "the 80 small pages were answered 500, and only they failed")
 			var httpErr *harness.HTTPError
 			Expect(errors.As(results[1].Err, &httpErr)).To(BeTrue(), "keep the Session's error (wrap with %%w)")
 			Expect(srv.Stats().Requests).To(Equal(160), "every URL was requested: no error stops the others")
-			Expect(took).To(harness.TakeExactly(latency))
+			Expect(took).To(harness.TakeExactly(latency), "160 requests waiting together, failed or not, take one latency (README, \"Gather\")")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -119,11 +119,11 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 
 			results, err, _ := downloadAll(harness.NewSite(srv).NewSession, nil)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(results).To(BeEmpty())
+			Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
+			Expect(results).To(BeEmpty(), "no URL, no Result")
 			_, err, _ = downloadAll(nil, fakeserver.SitesN(srv.URL, 2))
 			Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
-			Expect(srv.Stats().Requests).To(BeZero())
+			Expect(srv.Stats().Requests).To(BeZero(), "no URL, or no session maker: no request")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -34,7 +34,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 				}
 				return nil
 			})
-			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(sizes).To(Equal([]int{fakeserver.BigSize, fakeserver.SmallSize}), "the size is the number of bytes of the body")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -56,9 +56,9 @@ var _ = Describe("Task 1: DownloadSite", func() {
 				_, err := cooperative.DownloadSite(t, session, srv.URL+fakeserver.BigPath)
 				return err
 			})
-			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(hb.longest).To(Equal(beat), stalledMessage(hb, "one request waited for the server"))
-			Expect(took).To(harness.TakeExactly(latency))
+			Expect(took).To(harness.TakeExactly(latency), "one request takes one latency")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -81,10 +81,10 @@ var _ = Describe("Task 1: DownloadSite", func() {
 				_, errs["nil session"] = cooperative.DownloadSite(t, nil, small)
 				return nil
 			})
-			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			var httpErr *harness.HTTPError
 			Expect(errors.As(errs[small], &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Call's error, so callers can inspect it; got %v", errs[small])
-			Expect(httpErr.StatusCode).To(Equal(500))
+			Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
 			for _, url := range []string{small, big, bad} {
 				Expect(errs[url]).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
 			}
@@ -108,10 +108,10 @@ var _ = Describe("Task 1: DownloadSite", func() {
 				return downloadErr
 			})
 			start := time.Now()
-			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded))
+			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the task returned the deadline's error, and Run reports it")
 			Expect(downloadErr).To(MatchError(context.DeadlineExceeded),
 				"when the loop stops, Await returns an error (wrapping the context's): return it")
-			Expect(time.Since(start)).To(harness.TakeExactly(3 * time.Second))
+			Expect(time.Since(start)).To(harness.TakeExactly(3*time.Second), "give up at the deadline, not later")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

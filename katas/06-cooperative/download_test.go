@@ -20,11 +20,12 @@ var _ = Describe("Task 3: Download", func() {
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		results, err := cooperative.Download(ctx, site.NewSession, urls)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(results).To(HaveLen(20))
+		Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and ctx does not end: no error")
+		Expect(results).To(HaveLen(20), "one Result per URL")
 		for i, r := range results {
-			Expect(r.Err).NotTo(HaveOccurred())
-			Expect(r.URL).To(Equal(urls[i]))
+			Expect(r.Err).NotTo(HaveOccurred(), "results[%d]: every page is answered 200", i)
+			Expect(r.URL).To(Equal(urls[i]), "results[%d] must be the result of urls[%d]", i, i)
+			Expect(r.Size).To(BeNumerically(">", 0), "results[%d] has the size of its page", i)
 		}
 		Expect(site.Made()).To(Equal(1), "one session for the whole run")
 		Expect(site.Open()).To(Equal(0), "closed before Download returns")
@@ -45,10 +46,10 @@ var _ = Describe("Task 3: Download", func() {
 			Expect(time.Since(start)).To(harness.TakeExactly(time.Second), "stop at the deadline")
 			Expect(results).To(HaveLen(10), "every URL has a Result, finished or not")
 			for i, r := range results {
-				Expect(r.URL).To(Equal(urls[i]))
+				Expect(r.URL).To(Equal(urls[i]), "results[%d] must be the result of urls[%d], finished or not", i, i)
 				if i%2 == 0 {
 					Expect(r.Err).NotTo(HaveOccurred(), "the big pages were answered before the deadline")
-					Expect(r.Size).To(Equal(fakeserver.BigSize))
+					Expect(r.Size).To(Equal(fakeserver.BigSize), "results[%d] is a big page, downloaded whole", i)
 				} else {
 					Expect(r.Err).To(MatchError(context.DeadlineExceeded),
 						"an unfinished URL's Result says why it has no page: the deadline (README, \"Stopping\")")
@@ -66,6 +67,6 @@ var _ = Describe("Task 3: Download", func() {
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 		_, err = cooperative.Download(ctx, nil, urls)
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
-		Expect(srv.Stats().Requests).To(BeZero())
+		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
 	}, SpecTimeout(harness.SpecTimeout))
 })

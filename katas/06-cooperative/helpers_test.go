@@ -20,7 +20,7 @@ const beat = 10 * time.Millisecond
 func spawn(l *loop.Loop, name string, body func(*loop.Task) error) *loop.Future {
 	GinkgoHelper()
 	f, err := l.Spawn(name, body)
-	Expect(err).NotTo(HaveOccurred())
+	Expect(err).NotTo(HaveOccurred(), "the spec's Spawn(%q) on harness/loop failed (a harness problem, not yours)", name)
 	return f
 }
 

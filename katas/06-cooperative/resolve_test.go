@@ -36,13 +36,13 @@ var _ = Describe("Task 4: Resolve, a blocking call moved off the loop", func() {
 					return err
 				})
 			}
-			Expect(l.Run(context.Background())).To(Succeed())
+			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(hb.longest).To(Equal(beat), stalledMessage(hb, "the hosts were looked up"))
 			Expect(took).To(harness.TakeExactly(harness.LookupDelay),
 				"five lookups in executors wait together: one LookupDelay in all")
 			for i, host := range hosts {
 				want, err := harness.LegacyLookup(context.Background(), host)
-				Expect(err).NotTo(HaveOccurred())
+				Expect(err).NotTo(HaveOccurred(), "the spec's own lookup of %s (a harness problem, not yours)", host)
 				Expect(addrs[i]).To(Equal(want), "the address of %s", host)
 			}
 		})
@@ -60,7 +60,7 @@ var _ = Describe("Task 4: Resolve, a blocking call moved off the loop", func() {
 					return nil
 				})
 			}
-			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded))
+			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the loop stopped at its deadline, and Run reports it")
 			Expect(errs[""]).To(MatchError(ContainSubstring("empty host")), "LegacyLookup's own error comes back")
 			Expect(errs["go.dev"]).To(MatchError(context.DeadlineExceeded), "the loop stopped before the lookup ended")
 		})
