@@ -83,8 +83,8 @@ func (r *runner) gradeCmd(args []string) error {
 
 // writeGradeTable prints specs passing per kata and the total score.
 func writeGradeTable(w io.Writer, katas []kata, results []kataResult) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tKATA\tPASSING\tSPECS\tSTATE\t")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "N\tKATA\tPASSING\tSTATE")
 	passed, total, solved := 0, 0, 0
 	for i, k := range katas {
 		res := results[i]
@@ -92,7 +92,7 @@ func writeGradeTable(w io.Writer, katas []kata, results []kataResult) {
 		if res.State == stateBroken {
 			state += ": " + res.Note
 		}
-		fmt.Fprintf(tw, "%02d\t%s\t%d\t%d\t%s\t\n", k.Num, k.Dir, res.Passed, res.Total, state)
+		fmt.Fprintf(tw, "%02d\t%s\t%d of %d\t%s\n", k.Num, k.Dir, res.Passed, res.Total, state)
 		passed += res.Passed
 		total += res.Total
 		if res.State == stateSolved {
