@@ -144,7 +144,7 @@ func (p *progressLine) draw() {
 	if !p.tty {
 		return
 	}
-	msg := fmt.Sprintf("[%d/%d done] running %s's specs...", p.finished, p.total, strings.Join(p.running, ", "))
+	msg := fmt.Sprintf("[%d/%d done] running the specs of %s...", p.finished, p.total, strings.Join(p.running, ", "))
 	if len(p.running) == 0 {
 		msg = fmt.Sprintf("[%d/%d done]", p.finished, p.total)
 	}
