@@ -46,7 +46,7 @@ var _ = Describe("Task 2: the CPU task on processes", func() {
 		Expect(err).To(MatchError(context.Canceled), "wrap the pool's error with %%w")
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("is at least 1.5× faster than sequential with 2 cores (warm pool, two workers per core, best of interleaved pairs)", func(ctx SpecContext) {
+	It("is at least 1.5× faster than sequential with 2 cores (warm pool, two workers per core, best of interleaved pairs)", Label("timing"), func(ctx SpecContext) {
 		if runtime.NumCPU() < 2 {
 			Skip(fmt.Sprintf("this machine has %d CPU: a pool of processes cannot run in parallel on one core", runtime.NumCPU()))
 		}
