@@ -2,9 +2,12 @@ package fanout_test
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"testing/synctest"
 
+	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
@@ -32,10 +35,30 @@ func expectPagesByIndex(pages []fanout.Page, urls []string) {
 }
 
 // settledGoroutines lets every goroutine of the bubble run until it ends or
-// blocks for good, and returns the stacks of those left.
+// blocks for good, and returns the stacks of those left. Only this bubble's:
+// harness.BubbleGoroutines also lists the goroutines that an earlier spec's
+// bubble left blocked for good, which would make one leak fail every spec
+// after it with a wrong count.
 func settledGoroutines() []string {
 	synctest.Wait()
-	return harness.BubbleGoroutines()
+	mine := thisBubble()
+	return slices.DeleteFunc(harness.BubbleGoroutines(), func(g string) bool {
+		header, _, _ := strings.Cut(g, "\n")
+		return !strings.Contains(header, mine+"]") && !strings.Contains(header, mine+",")
+	})
+}
+
+// thisBubble returns "synctest bubble N", N being the bubble of the calling
+// goroutine, as the runtime's stack dumps name it.
+func thisBubble() string {
+	buf := make([]byte, 1024)
+	header, _, _ := strings.Cut(string(buf[:runtime.Stack(buf, false)]), "\n")
+	_, id, ok := strings.Cut(header, "synctest bubble ")
+	if !ok {
+		Fail("settledGoroutines called outside harness.Virtual (a harness problem, not yours)")
+	}
+	end := strings.IndexFunc(id, func(r rune) bool { return r < '0' || r > '9' })
+	return "synctest bubble " + id[:max(end, 0)]
 }
 
 // expectNoGoroutineLeft checks that the bubble is back to the goroutines it

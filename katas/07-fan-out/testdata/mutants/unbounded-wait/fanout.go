@@ -33,8 +33,10 @@ type Page struct {
 }
 
 // DownloadSite downloads url with client and returns the size of the body in
-// bytes. It reads the body to the end and closes it. Errors name the URL (the
-// Client's errors already do). A nil client is an error, not a panic.
+// bytes. It reads the body to the end and closes it: a body cut short is an
+// error, not a smaller page. Errors name the URL (the Client's errors already
+// do). A nil ctx or client is an error, not a panic (client.Get already
+// rejects a nil ctx).
 //
 // Task 1.
 func DownloadSite(ctx context.Context, client *harness.Client, url string) (int, error) {
