@@ -36,6 +36,9 @@ var _ = Describe("Task 1: FirstAnswer", func() {
 
 		_, err = leaks.FirstAnswer(ctx)
 		Expect(err).To(MatchError(ContainSubstring("no replicas")), "no replicas is an error")
+		//lint:ignore SA1012 a nil context is the bad input under test
+		_, err = leaks.FirstAnswer(nil, func() string { return "x" }) //nolint:staticcheck
+		Expect(err).To(MatchError(ContainSubstring("ctx")), "a nil ctx is an error that names the argument, not a panic")
 
 		later := make(chan struct{})
 		cancelled, cancelNow := context.WithCancel(ctx)

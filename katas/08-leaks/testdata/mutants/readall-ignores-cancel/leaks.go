@@ -20,12 +20,15 @@ import (
 
 // FirstAnswer asks every replica at once, each on its own goroutine, and
 // returns the first answer to arrive; the other answers are not needed. If
-// ctx is done before any replica answers, it returns ctx's error. No replicas
-// is an error. When FirstAnswer returns, no goroutine it started may be left
+// ctx is done before any replica answers, it returns ctx's error. A nil ctx,
+// and no replicas, are errors. When FirstAnswer returns, no goroutine it started may be left
 // blocked: a replica that answers late must be able to finish.
 //
 // Task 1.
 func FirstAnswer(ctx context.Context, replicas ...func() string) (string, error) {
+	if ctx == nil {
+		return "", errors.New("FirstAnswer: ctx is nil: pass the caller's context (context.Background() only at the very top)")
+	}
 	if len(replicas) == 0 {
 		return "", errors.New("FirstAnswer: no replicas to ask")
 	}
