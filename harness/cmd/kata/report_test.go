@@ -55,6 +55,23 @@ func TestEvalSolution(t *testing.T) {
 	expect(t, "solution whose run failed", evalSolution(outcome(t, "solution", 1, "")), false, "run failed")
 	expect(t, "solution that does not build", evalSolution(runOutcome{ExitCode: 1, Output: "FAIL\tx [build failed]"}), false, "does not build")
 	expect(t, "solution with no specs", evalSolution(runOutcome{Reports: []types.Report{{SuiteSucceeded: true}}}), false, "zero specs")
+
+	it := func(text string, state types.SpecState, msg string) types.SpecReport {
+		return types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: text, State: state, Failure: types.Failure{Message: msg}}
+	}
+	filteredOut := runOutcome{Reports: []types.Report{{SuiteSucceeded: true, SpecReports: types.SpecReports{
+		it("is fast", types.SpecStateSkipped, ""),
+	}}}}
+	expect(t, "solution whose specs were all filtered out", evalSolution(filteredOut), false, "no spec passed")
+	busy := runOutcome{Reports: []types.Report{{SuiteSucceeded: true, SpecReports: types.SpecReports{
+		it("is fast", types.SpecStateSkipped, "the machine gave 1.1× to a reference: too busy to measure"),
+		it("keeps order", types.SpecStateSkipped, ""),
+	}}}}
+	v = evalSolution(busy)
+	expect(t, "timing spec that skipped itself", v, true, "1 skipped themselves")
+	if len(v.Detail) != 1 || !strings.Contains(v.Detail[0], "is fast skipped itself: the machine gave 1.1×") {
+		t.Errorf("a self-skip must be shown with its reason, detail %q", v.Detail)
+	}
 }
 
 func TestEvalStub(t *testing.T) {

@@ -36,6 +36,12 @@ func printTables(w io.Writer, root string, checks []*check) {
 		for _, c := range byGroup[g] {
 			if !c.Verdict.OK {
 				printFailure(w, root, c)
+			} else if len(c.Verdict.Detail) > 0 {
+				// A pass with something to say, such as a spec that skipped itself.
+				fmt.Fprintf(w, "\n-- %s %s: %s\n", c.Group, c.Name, c.Verdict.Note)
+				for _, d := range c.Verdict.Detail {
+					fmt.Fprintf(w, "   %s\n", d)
+				}
 			}
 		}
 	}
