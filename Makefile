@@ -91,8 +91,8 @@ check-format: tool ## list the .go files that are not gofmt clean
 vet: ## go vet ./...
 	@go vet ./...
 
-bench: ## the fake server's benchmarks
-	@go test -run '^$$' -bench . -benchmem ./fakeserver/...
+bench: ## benchmarks: the fake server (req/s, latency at 160 in flight) and the CPU tasks
+	@go test -run '^$$' -bench . -benchmem ./fakeserver/... ./harness/
 
 clean: ## remove .kata/ (tool, overlays, reports, logs)
 	@rm -rf .kata
