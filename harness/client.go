@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"sync/atomic"
-
-	"github.com/concurrency-katas/go-katas/fakeserver"
 )
 
 // A Client is an HTTP client that, unlike a Session, IS safe for concurrent
@@ -62,34 +58,16 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*http.Response, error)
 		return nil, fmt.Errorf("GET %s: harness: nil *Client (make one with site.NewClient())", rawURL)
 	}
 	if ctx == nil {
-		return nil, fmt.Errorf("GET %s: harness: nil context: pass the ctx your function was given (context.Background() only at the very top)", rawURL)
+		return nil, nilContextError(rawURL)
 	}
 	if c.closed.Load() {
 		return nil, fmt.Errorf("GET %s: %w (client %s)", rawURL, ErrClientClosed, c.id)
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("GET %q: harness: malformed URL: want an absolute http:// URL such as %s%s", rawURL, c.site.srv.URL, fakeserver.BigPath)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	req, err := newGet(ctx, rawURL, c.id, c.site.srv.URL)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
+		return nil, err
 	}
-	req.Header.Set(fakeserver.SessionHeader, c.id)
-	resp, err := c.client.Do(req)
-	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // url.Error repeats the method and URL we add
-		}
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return nil, &HTTPError{URL: rawURL, StatusCode: resp.StatusCode}
-	}
-	return resp, nil
+	return doGet(c.client, req, rawURL)
 }
 
 // Close closes the client's idle connections. Requests still in flight

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"sync/atomic"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
@@ -129,7 +127,7 @@ func (s *Session) prepare(ctx context.Context, rawURL string) (*http.Request, er
 		return nil, fmt.Errorf("GET %s: harness: nil *Session (make one with site.NewSession())", rawURL)
 	}
 	if ctx == nil {
-		return nil, fmt.Errorf("GET %s: harness: nil context: pass the ctx your function was given (context.Background() only at the very top)", rawURL)
+		return nil, nilContextError(rawURL)
 	}
 	// If the race detector stopped here, two goroutines used one Session
 	// without handing it over: see the Session doc and kata 03's README.
@@ -137,34 +135,12 @@ func (s *Session) prepare(ctx context.Context, rawURL string) (*http.Request, er
 	if s.closed.Load() {
 		return nil, fmt.Errorf("GET %s: %w (session %s)", rawURL, ErrSessionClosed, s.id)
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("GET %q: harness: malformed URL: want an absolute http:// URL such as %s%s", rawURL, s.site.srv.URL, fakeserver.BigPath)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	req.Header.Set(fakeserver.SessionHeader, s.id)
-	return req, nil
+	return newGet(ctx, rawURL, s.id, s.site.srv.URL)
 }
 
 // do sends req and turns a non-2xx status into an *HTTPError.
 func (s *Session) do(req *http.Request, rawURL string) (*http.Response, error) {
-	resp, err := s.client.Do(req)
-	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // url.Error repeats the method and URL we add
-		}
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return nil, &HTTPError{URL: rawURL, StatusCode: resp.StatusCode}
-	}
-	return resp, nil
+	return doGet(s.client, req, rawURL)
 }
 
 // Close closes the session's idle connections. Requests still in flight
