@@ -32,6 +32,7 @@ type gatedTask struct {
 	release  []chan struct{}
 	all      chan struct{} // closed: every call, now and later, returns at once
 	cancel   context.Context
+	mapDone  <-chan struct{} // closed when Map returns (or panics): set by startMap
 
 	inFlight, peak, calls atomic.Int32
 	afterCancel           atomic.Int32 // calls that started once cancel was done
@@ -96,6 +97,12 @@ func (g *gatedTask) awaitStarts(want int, why string) []int {
 		select {
 		case n := <-g.started:
 			got = append(got, n)
+		case <-g.mapDone:
+			// Map is over (returned, or panicked: GinkgoRecover on its goroutine has
+			// already reported the panic, and the first failure is the one shown).
+			// No more task can start: waiting for the watchdog would only waste time.
+			Fail(fmt.Sprintf("Expected %d task(s) to be running at once; Map returned after only %d had started (%v),\n"+
+				"though none of them could finish until the spec released it.\n%s", want, len(got), got, why))
 		case <-timer.C:
 			Fail(fmt.Sprintf("Expected %d task(s) to be running at once; after %v only %d had started (%v), and none of\n"+
 				"them could finish until the spec released it.\n%s", want, watchdog, len(got), got, why))
@@ -119,9 +126,10 @@ type mapRun struct {
 // cleanup releases every task and waits for Map to return.
 func startMap(ctx context.Context, numbers []int, workers int, g *gatedTask) *mapRun {
 	run := &mapRun{done: make(chan struct{})}
+	g.mapDone = run.done // awaitStarts stops waiting at once if Map is over
 	go func() {
-		defer close(run.done)
-		defer GinkgoRecover()
+		defer close(run.done) // runs after GinkgoRecover: the panic is recorded before the spec hears of it
+		defer GinkgoRecover() // a panic in Map (the stub's) fails the spec, with Map's stack
 		run.results, run.err = poolcpu.Map(ctx, numbers, workers, g.task)
 	}()
 	DeferCleanup(func() {
