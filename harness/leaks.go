@@ -33,7 +33,11 @@ import (
 func LeakCheck() {
 	snapshot := goleak.IgnoreCurrent()
 	ginkgo.DeferCleanup(func() {
-		if abandoned(ginkgo.CurrentSpecReport().State) {
+		// A spec that already failed has told its story; goroutines it left
+		// are not counted against the next spec (its snapshot includes
+		// them), and goleak's wait for them (about half a second) would
+		// only slow a learner's red run down.
+		if report := ginkgo.CurrentSpecReport(); abandoned(report.State) || report.Failed() {
 			return
 		}
 		if err := goleak.Find(snapshot); err != nil {
