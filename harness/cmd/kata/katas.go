@@ -166,3 +166,20 @@ func relTo(root, p string) string {
 	}
 	return p
 }
+
+// pickKatas returns the katas that args name ("3", "03", "03-pool" or
+// "pool"), in the order given, or all of them when args is empty.
+func pickKatas(all []kata, args []string) ([]kata, error) {
+	if len(args) == 0 {
+		return all, nil
+	}
+	picked := make([]kata, 0, len(args))
+	for _, a := range args {
+		k, err := findKata(all, a)
+		if err != nil {
+			return nil, err
+		}
+		picked = append(picked, k)
+	}
+	return picked, nil
+}

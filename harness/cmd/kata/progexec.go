@@ -11,11 +11,13 @@ import (
 	"time"
 )
 
-// runProgramLogged is runLogged for any program (a prebuilt test binary, or
-// "go"): it runs program args... in dir, output saved to logPath and
-// returned. When ctx ends, the process group gets SIGINT three times, two
-// seconds apart (so Ginkgo writes its report), then SIGKILL; whatever the
-// program left in its group is killed when it exits.
+// runProgramLogged runs program args... (a prebuilt test binary, or "go") in
+// dir, its output saved to logPath and returned. The command is interrupted
+// when ctx ends (Ctrl-C or the per-check timeout): its whole process group
+// gets SIGINT three times, two seconds apart (Ginkgo's levels: clean up and
+// report, report only, bail out), so Ginkgo still writes its report; SIGKILL
+// follows if that is not enough. Whatever the program left in its group is
+// killed when it exits.
 func runProgramLogged(ctx context.Context, program, dir, logPath string, args []string) (code int, output string, err error) {
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return -1, "", err
@@ -51,13 +53,13 @@ func runProgramLogged(ctx context.Context, program, dir, logPath string, args []
 
 	runErr := cmd.Run()
 	close(exited)
-	killGroup(cmd)
+	killGroup(cmd) // whatever the test binary left behind in its group
 	var ee *exec.ExitError
 	switch {
 	case runErr == nil:
 		return 0, buf.String(), nil
 	case errors.As(runErr, &ee):
-		return ee.ExitCode(), buf.String(), nil
+		return ee.ExitCode(), buf.String(), nil // -1: killed by a signal
 	default:
 		return -1, buf.String(), runErr
 	}

@@ -73,13 +73,9 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 		if preflight {
 			return usageError{"test takes no kata numbers; use proof N..."}
 		}
-		var picked []kata
-		for _, a := range fs.Args() {
-			k, err := findKata(katas, a)
-			if err != nil {
-				return err
-			}
-			picked = append(picked, k)
+		picked, err := pickKatas(katas, fs.Args())
+		if err != nil {
+			return err
 		}
 		katas = picked
 	}

@@ -43,13 +43,9 @@ func (r *runner) stressCmd(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		var picked []kata
-		for _, a := range fs.Args() {
-			k, err := findKata(katas, a)
-			if err != nil {
-				return err
-			}
-			picked = append(picked, k)
+		picked, err := pickKatas(katas, fs.Args())
+		if err != nil {
+			return err
 		}
 		katas = picked
 	}
