@@ -1,5 +1,5 @@
 # Concurrency katas. `make` (or `make help`) lists the targets.
-# The logic lives in the kata tool (harness/cmd/kata); this file only wraps it.
+# The logic lives in the kata tool (cmd/kata); this file only wraps it.
 
 .DEFAULT_GOAL := help
 export GORACE := atexit_sleep_ms=0
@@ -26,7 +26,7 @@ help: ## list the targets (the default)
 		awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
 
 tool: ## build the kata tool into .kata/bin/kata
-	@go build -o $(KATA) ./harness/cmd/kata
+	@go build -o $(KATA) ./cmd/kata
 
 list: tool ## the katas: number, name, title, concepts
 	@$(KATA) list

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness/timeline"
+	"github.com/concurrency-katas/go-katas/internal/timeline"
 )
 
 // timelineCmd runs one kata's download against a loopback fake server and

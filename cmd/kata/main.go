@@ -1,9 +1,9 @@
 // Command kata runs the concurrency katas: a learner's specs, the reference
 // solutions and the mutants, and the proof that CI runs (`make test`).
 //
-//	go run ./harness/cmd/kata list
-//	go run ./harness/cmd/kata kata 3
-//	go run ./harness/cmd/kata proof
+//	go run ./cmd/kata list
+//	go run ./cmd/kata kata 3
+//	go run ./cmd/kata proof
 //
 // Run it anywhere inside the repository; it finds the root by its go.mod.
 package main

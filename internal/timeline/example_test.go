@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness/timeline"
+	"github.com/concurrency-katas/go-katas/internal/timeline"
 )
 
 // Two sessions, one request each, the second starting when the first is

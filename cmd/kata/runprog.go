@@ -15,10 +15,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness/runkit"
+	"github.com/concurrency-katas/go-katas/internal/runkit"
 )
 
-// A verProgram is a kata's generated runner (see harness/runkit), built.
+// A verProgram is a kata's generated runner (see internal/runkit), built.
 type verProgram struct {
 	Kata kata
 	Ref  bool   // the reference solution laid over the learner's files
