@@ -1,10 +1,20 @@
-// Package harness is what every kata's specs share: the suite bootstrap with
-// its per-spec leak check and timeouts, the Session that learner code uses
-// to reach the fake server, the workloads of the original programs, virtual
-// time, and matchers whose failure messages explain what went wrong.
+// Package harness is the suite every kata's specs run in: RunSuite starts a
+// Ginkgo suite with pinned timeouts and a per-spec leak check (goroutines,
+// and child processes left behind), Virtual runs a body on virtual time with
+// reports that name a deadlock or a leak, and SpecTimeout bounds one spec.
 //
-// Learners read this package; they never need to edit it. Its shape follows
-// Go's own test helpers (net/http/httptest, testing/fstest): small, documented
-// types whose contracts say who closes what and what is safe for concurrent
-// use.
+// Its sibling packages each have one job:
+//
+//   - web: the learner's HTTP client for the fake server (Site, Session,
+//     Client, Call), the only harness package a learner's file imports for I/O;
+//   - workload: the programs' work (SumOfSquares, Digest, LegacyLookup);
+//   - match: Gomega matchers over what the fake server saw, whose failure
+//     messages explain what went wrong;
+//   - loop and proc: the reference event loop and process pool that later
+//     katas build on.
+//
+// Learners read these packages; they never need to edit them. Their shape
+// follows Go's own test helpers (net/http/httptest, testing/fstest): small,
+// documented types whose contracts say who closes what and what is safe for
+// concurrent use.
 package harness

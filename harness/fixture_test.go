@@ -28,6 +28,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 )
 
 func TestFixture(t *testing.T) { harness.RunSuite(t, "fixture") }
@@ -62,7 +63,7 @@ var _ = Describe("fixture", func() {
 		harness.Virtual(func() {
 			start := time.Now()
 			time.Sleep(time.Hour)
-			Expect(time.Since(start)).To(harness.TakeExactly(time.Hour))
+			Expect(time.Since(start)).To(match.TakeExactly(time.Hour))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

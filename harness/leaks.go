@@ -66,7 +66,7 @@ func leakMessage(err error) string {
 		"whoever you returned to says stop). The usual causes:\n" +
 		"  - a goroutine blocked sending on a channel nobody receives from any more;\n" +
 		"  - a worker ranging over a jobs channel that was never closed;\n" +
-		"  - a harness.Session never closed (its keep-alive connections each keep two goroutines);\n" +
+		"  - a web.Session never closed (its keep-alive connections each keep two goroutines);\n" +
 		"  - a goroutine started but not waited for (sync.WaitGroup.Wait, errgroup.Group.Wait).\n" +
 		"The stacks below show where each leaked goroutine is blocked; look for your package's\n" +
 		"file names in them. See the README of kata 08, \"leaks\".\n\n" + trimStacks(err.Error(), 6)

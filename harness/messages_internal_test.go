@@ -17,7 +17,7 @@ var _ = ginkgo.Describe("Failure messages", func() {
 		msg := leakMessage(errors.New("found unexpected goroutines:\n[Goroutine 7 in state chan send, with main.worker on top of the stack:]"))
 		Expect(msg).To(HavePrefix("Goroutines were still running after the spec ended: a goroutine leak.\n"))
 		Expect(msg).To(ContainSubstring("a worker ranging over a jobs channel that was never closed"))
-		Expect(msg).To(ContainSubstring("a harness.Session never closed"))
+		Expect(msg).To(ContainSubstring("a web.Session never closed"))
 		Expect(msg).To(ContainSubstring(`See the README of kata 08, "leaks".`))
 		Expect(msg).To(HaveSuffix("\n\nfound unexpected goroutines:\n[Goroutine 7 in state chan send, with main.worker on top of the stack:]"))
 	}, ginkgo.SpecTimeout(SpecTimeout))

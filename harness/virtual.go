@@ -21,7 +21,7 @@ import (
 //	        defer srv.Close()
 //	        start := time.Now()
 //	        ... // arrange, act and assert, all inside the bubble
-//	        Expect(time.Since(start)).To(harness.TakeExactly(16 * time.Second))
+//	        Expect(time.Since(start)).To(match.TakeExactly(16 * time.Second))
 //	    })
 //	})
 //

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 )
 
 var _ = Describe("Virtual", func() {
@@ -32,7 +33,7 @@ var _ = Describe("Virtual", func() {
 			}
 			wg.Wait()
 			Expect(order).To(Equal([]int{100, 200, 300}))
-			Expect(time.Since(start)).To(harness.TakeExactly(3300 * time.Millisecond))
+			Expect(time.Since(start)).To(match.TakeExactly(3300 * time.Millisecond))
 
 			busy := time.Now()
 			for range 1_000_000 { // CPU work takes no virtual time
@@ -48,6 +49,25 @@ var _ = Describe("Virtual", func() {
 			go func() { ch <- 1 }()
 			synctest.Wait()
 			Expect(ch).To(HaveLen(1))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("BubbleGoroutines", func() {
+	It("lists the goroutines of the running bubble only, and nothing outside one", func(SpecContext) {
+		Expect(harness.BubbleGoroutines()).To(BeNil(), "outside a bubble")
+		harness.Virtual(func() {
+			base := len(harness.BubbleGoroutines())
+			Expect(base).To(BeNumerically(">=", 1), "the caller's own goroutine is in the bubble")
+			block := make(chan struct{})
+			go func() { <-block }()
+			synctest.Wait()
+			gs := harness.BubbleGoroutines()
+			Expect(gs).To(HaveLen(base + 1))
+			Expect(gs).To(ContainElement(ContainSubstring("chan receive")))
+			close(block)
+			synctest.Wait()
+			Expect(harness.BubbleGoroutines()).To(HaveLen(base))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -21,7 +21,7 @@ type adapter struct {
 // CPU) are the article's.
 var adapters = []adapter{
 	{Kata: 1, PrintsLines: true,
-		IO: `func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 	pages, err := kata.DownloadAll(ctx, site.NewSession, urls, out)
 	sizes := make([]int, len(pages))
 	for i, p := range pages {
@@ -31,7 +31,7 @@ var adapters = []adapter{
 }`,
 		CPU: `kata.FindSums`},
 	{Kata: 3,
-		IO: `func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 	pages, err := kata.DownloadAll(ctx, site.NewSession, urls, 5)
 	sizes := make([]int, len(pages))
 	for i, p := range pages {
@@ -40,18 +40,18 @@ var adapters = []adapter{
 	return sizes, err
 }`},
 	{Kata: 4,
-		CPU: `func(ctx context.Context, numbers []int) ([]harness.U128, error) {
+		CPU: `func(ctx context.Context, numbers []int) ([]workload.U128, error) {
 	return kata.FindSums(ctx, numbers, 5)
 }`},
 	{Kata: 5,
-		CPU: `func(ctx context.Context, numbers []int) ([]harness.U128, error) {
+		CPU: `func(ctx context.Context, numbers []int) ([]workload.U128, error) {
 	// A task per number on your loop: none yields, so each runs to its end
 	// before the next starts, as asyncio runs CPU-bound coroutines.
 	var l kata.Loop
-	sums := make([]harness.U128, len(numbers))
+	sums := make([]workload.U128, len(numbers))
 	for i, n := range numbers {
 		if _, err := l.Spawn(fmt.Sprintf("sum-%d", n), func(*kata.Task) error {
-			sums[i] = harness.SumOfSquares(n)
+			sums[i] = workload.SumOfSquares(n)
 			return nil
 		}); err != nil {
 			return nil, err
@@ -60,7 +60,7 @@ var adapters = []adapter{
 	return sums, l.Run(ctx)
 }`},
 	{Kata: 6,
-		IO: `func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 	results, err := kata.Download(ctx, site.NewSession, urls)
 	sizes := make([]int, len(results))
 	for i, r := range results {
@@ -72,7 +72,7 @@ var adapters = []adapter{
 	return sizes, err
 }`},
 	{Kata: 7,
-		IO: `func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 	client := site.NewClient()
 	defer client.Close()
 	pages, err := kata.DownloadAll(ctx, client, urls)
@@ -83,7 +83,7 @@ var adapters = []adapter{
 	return sizes, err
 }`},
 	{Kata: 10,
-		IO: `func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 	// The pool's start-up is part of the time, as in the article.
 	pool, err := proc.NewPool(ctx, proc.PoolConfig{Command: proc.Command, Init: proc.Task{Name: "session", Arg: site.Server().URL}})
 	if err != nil {
@@ -92,7 +92,7 @@ var adapters = []adapter{
 	defer pool.Close()
 	return kata.DownloadInProcesses(ctx, pool, urls)
 }`,
-		CPU: `func(ctx context.Context, numbers []int) ([]harness.U128, error) {
+		CPU: `func(ctx context.Context, numbers []int) ([]workload.U128, error) {
 	pool, err := proc.NewPool(ctx, proc.PoolConfig{Command: proc.Command})
 	if err != nil {
 		return nil, err
@@ -148,8 +148,9 @@ import (
 	"fmt"
 	"io"
 
-	"%[2]s/harness"
 	"%[2]s/harness/proc"
+	"%[2]s/harness/web"
+	"%[2]s/harness/workload"
 	"%[2]s/internal/runkit"
 	kata "%[2]s/katas/%[3]s"
 )
@@ -158,7 +159,8 @@ var (
 	_ context.Context
 	_ = fmt.Sprint
 	_ io.Writer
-	_ *harness.Site
+	_ *web.Site
+	_ workload.U128
 	_ proc.Task
 )
 

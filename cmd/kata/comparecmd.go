@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // A version is one row of the comparison: a kata's run on one workload.
@@ -172,9 +172,9 @@ func writeCompareTable(w io.Writer, rows []cmpRow, latency time.Duration) {
 			fmt.Fprintf(w, "I/O: %d downloads (the big and the small page in turn), %v latency each, fake server on loopback\n",
 				fakeserver.SiteCount, latency)
 		} else {
-			ns := harness.CPUNumbers()
+			ns := workload.CPUNumbers()
 			fmt.Fprintf(w, "\nCPU: sum of i*i for i < n, for the %d numbers n = %d … %d (the article's started at %d)\n",
-				len(ns), ns[0], ns[len(ns)-1], harness.OriginalCPUBase)
+				len(ns), ns[0], ns[len(ns)-1], workload.OriginalCPUBase)
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  kata\tversion\there\tspeed-up\t\tarticle (Python)\told / new edition\tspeed-up")

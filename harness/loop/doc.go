@@ -17,7 +17,7 @@
 //
 // Each task is a coroutine made with iter.Pull: switching between the loop
 // and a task is a direct hand-off, so exactly one task body runs at any
-// moment, and tasks may share plain variables (and one harness.Session)
+// moment, and tasks may share plain variables (and one web.Session)
 // without locks: the race detector sees every hand-off as synchronisation.
 //
 // # Who may call what

@@ -3,7 +3,7 @@ package loop
 import "sync"
 
 // An Awaitable is anything a task can Await: it is done when the channel
-// returned by Done is closed. *Future, *harness.Call and context.Context
+// returned by Done is closed. *Future, *web.Call and context.Context
 // are Awaitables.
 type Awaitable interface {
 	Done() <-chan struct{}

@@ -95,7 +95,7 @@ func (t *Task) Await(a Awaitable) error {
 		return err
 	}
 	if a == nil {
-		return fmt.Errorf("loop: task %q: Await(nil): nothing to wait for; pass a *Future, a *harness.Call or a context", t.name)
+		return fmt.Errorf("loop: task %q: Await(nil): nothing to wait for; pass a *Future, a *web.Call or a context", t.name)
 	}
 	select {
 	case <-a.Done():

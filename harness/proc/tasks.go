@@ -12,7 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // worker is the state of one worker process: its memory, which no other
@@ -20,7 +21,7 @@ import (
 type worker struct {
 	pid      int
 	enc      *Encoder
-	session  *harness.Session
+	session  *web.Session
 	inits    int // how many times the initializer ran in this process
 	exitCode int // the status to exit with when stdin ends
 }
@@ -43,7 +44,7 @@ var initializers = map[string]func(w *worker, arg string) error{
 		if w.inits > 1 {
 			id = fmt.Sprintf("p%d.%d", w.pid, w.inits)
 		}
-		s, err := harness.DialSession(arg, id)
+		s, err := web.DialSession(arg, id)
 		if err != nil {
 			return err
 		}
@@ -91,13 +92,13 @@ func Tasks() []string {
 	return names
 }
 
-// sumOfSquares: arg n in decimal; value harness.SumOfSquares(n) in decimal.
+// sumOfSquares: arg n in decimal; value workload.SumOfSquares(n) in decimal.
 func sumOfSquares(_ context.Context, _ *worker, arg string) (string, error) {
 	n, err := strconv.Atoi(arg)
 	if err != nil || n < 0 || n > 1<<32 {
 		return "", fmt.Errorf("sum-of-squares(%q): want a whole number in [0, 2^32]", arg)
 	}
-	return harness.SumOfSquares(n).String(), nil
+	return workload.SumOfSquares(n).String(), nil
 }
 
 // download: arg a URL; value the size of its body in decimal, fetched with

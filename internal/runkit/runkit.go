@@ -25,17 +25,18 @@ import (
 	"github.com/onsi/gomega/gmeasure"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // IOFunc downloads urls from site and returns the size of each body, in the
 // order of urls. A version that prints its own "Read … from …" lines (kata
 // 01) writes them to out; the others ignore out.
-type IOFunc func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error)
+type IOFunc func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error)
 
-// CPUFunc returns harness.SumOfSquares of each number, in order.
-type CPUFunc func(ctx context.Context, numbers []int) ([]harness.U128, error)
+// CPUFunc returns workload.SumOfSquares of each number, in order.
+type CPUFunc func(ctx context.Context, numbers []int) ([]workload.U128, error)
 
 // A Version is one kata's program: its download, its CPU sums, or both.
 type Version struct {
@@ -160,7 +161,7 @@ func call(f func() error) (err error) {
 func runIO(v Version, exp *gmeasure.Experiment, res *Result, n int, latency time.Duration, out io.Writer) error {
 	srv := fakeserver.New(fakeserver.WithLatency(latency))
 	defer srv.Close()
-	site := harness.NewSite(srv)
+	site := web.NewSite(srv)
 	urls := fakeserver.SitesN(srv.URL, n)
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
@@ -234,10 +235,10 @@ func printLines(out io.Writer, urls []string, sizes []int, spans []fakeserver.Sp
 }
 
 func runCPU(v Version, exp *gmeasure.Experiment, res *Result, out io.Writer) error {
-	numbers := harness.CPUNumbers()
+	numbers := workload.CPUNumbers()
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	var sums []harness.U128
+	var sums []workload.U128
 	var d time.Duration
 	err := call(func() error {
 		var err error
@@ -253,7 +254,7 @@ func runCPU(v Version, exp *gmeasure.Experiment, res *Result, out io.Writer) err
 		return nil
 	}
 	for i, n := range numbers {
-		if want := harness.ClosedForm(n); sums[i] != want {
+		if want := workload.ClosedForm(n); sums[i] != want {
 			res.Wrong = fmt.Sprintf("sum for %d is %s; the closed form n(n-1)(2n-1)/6 gives %s", n, sums[i], want)
 			return nil
 		}

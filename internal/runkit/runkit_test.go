@@ -11,11 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // sequential is a right download, the way kata 01's answer goes.
-func sequential(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+func sequential(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 	s := site.NewSession()
 	defer s.Close()
 	var sizes []int
@@ -65,7 +66,7 @@ func TestIORunReportsSpansAndPrints(t *testing.T) {
 }
 
 func TestWrongSizesAndPanicsAreReported(t *testing.T) {
-	short := func(ctx context.Context, site *harness.Site, urls []string, out io.Writer) ([]int, error) {
+	short := func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
 		sizes, err := sequential(ctx, site, urls, out)
 		return sizes[:1], err
 	}
@@ -73,22 +74,22 @@ func TestWrongSizesAndPanicsAreReported(t *testing.T) {
 	if code != 1 || !strings.Contains(r.Wrong, "returned 1 sizes for 2 URLs") {
 		t.Fatalf("exit %d, wrong %q", code, r.Wrong)
 	}
-	stub := func(context.Context, []int) ([]harness.U128, error) {
+	stub := func(context.Context, []int) ([]workload.U128, error) {
 		panic("FindSums is not implemented yet: see README, task 5")
 	}
 	r, code, _ = result(t, Version{CPU: stub}, "-workload", "cpu")
 	if code != 1 || !strings.Contains(r.Err, "not implemented yet") {
 		t.Fatalf("exit %d, err %q", code, r.Err)
 	}
-	off := func(_ context.Context, ns []int) ([]harness.U128, error) {
-		sums := make([]harness.U128, len(ns))
+	off := func(_ context.Context, ns []int) ([]workload.U128, error) {
+		sums := make([]workload.U128, len(ns))
 		for i, n := range ns {
-			sums[i] = harness.ClosedForm(n + 1)
+			sums[i] = workload.ClosedForm(n + 1)
 		}
 		return sums, nil
 	}
 	r, _, _ = result(t, Version{CPU: off}, "-workload", "cpu")
-	if !strings.Contains(r.Wrong, fmt.Sprintf("sum for %d is", harness.CPUNumbers()[0])) {
+	if !strings.Contains(r.Wrong, fmt.Sprintf("sum for %d is", workload.CPUNumbers()[0])) {
 		t.Fatalf("wrong %q", r.Wrong)
 	}
 }

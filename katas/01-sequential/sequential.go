@@ -10,7 +10,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // A Page is what one download gave: the URL and how many bytes its body had.
@@ -28,7 +29,7 @@ type Page struct {
 // does not close it. If ctx ends during the request, its error comes back.
 //
 // Task 1.
-func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
+func DownloadSite(ctx context.Context, session *web.Session, url string) (int, error) {
 	panic("DownloadSite is not implemented yet: see README, task 1")
 }
 
@@ -46,7 +47,7 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 // the same out (it writes to out without a lock); newSession is called once.
 //
 // Task 2.
-func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, out io.Writer) ([]Page, error) {
+func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, out io.Writer) ([]Page, error) {
 	panic("DownloadAll is not implemented yet: see README, task 2")
 }
 
@@ -64,7 +65,7 @@ func Summary(sites int, elapsed time.Duration) string {
 // n <= 0 the sum is 0 (as Python's sum over an empty range).
 //
 // Task 4.
-func CPUBound(n int) harness.U128 {
+func CPUBound(n int) workload.U128 {
 	panic("CPUBound is not implemented yet: see README, task 4")
 }
 
@@ -75,6 +76,6 @@ func CPUBound(n int) harness.U128 {
 // nil ctx is an error that names it.
 //
 // Task 5.
-func FindSums(ctx context.Context, numbers []int) ([]harness.U128, error) {
+func FindSums(ctx context.Context, numbers []int) ([]workload.U128, error) {
 	panic("FindSums is not implemented yet: see README, task 5")
 }

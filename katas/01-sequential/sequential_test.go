@@ -12,6 +12,9 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/01-sequential"
 )
 
@@ -23,7 +26,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	It("reads the big page whole: 10282 bytes", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
@@ -34,7 +37,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	It("reads the small page: 275 bytes", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.SmallPath)
@@ -45,26 +48,26 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	It("closes each body, so one session reuses one connection", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		for _, url := range fakeserver.SitesN(srv.URL, 6) {
 			_, err := sequential.DownloadSite(ctx, session, url)
 			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 		}
-		Expect(srv.Stats()).To(harness.HaveOpenedConnections(1))
+		Expect(srv.Stats()).To(match.HaveOpenedConnections(1))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		url := srv.URL + fakeserver.SmallPath
 		_, err := sequential.DownloadSite(ctx, session, url)
 		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
-		var httpErr *harness.HTTPError
+		var httpErr *web.HTTPError
 		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
 		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -74,7 +77,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
 			fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath}))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		reset, truncated, malformed := srv.URL+fakeserver.SmallPath, srv.URL+fakeserver.BigPath, "::not a url"
@@ -91,7 +94,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 			defer srv.Close()
-			session := harness.NewSite(srv).NewSession()
+			session := web.NewSite(srv).NewSession()
 			defer session.Close()
 
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -99,7 +102,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			start := time.Now()
 			_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
-			Expect(time.Since(start)).To(harness.TakeExactly(3 * time.Second))
+			Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -111,9 +114,9 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
-			pages, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, io.Discard)
+			pages, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, io.Discard)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-			Expect(srv.Stats()).To(harness.HaveRequestedInOrder(urls))
+			Expect(srv.Stats()).To(match.HaveRequestedInOrder(urls))
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, p := range pages {
 				want := fakeserver.BigSize
@@ -130,12 +133,12 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
 
-			_, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			_, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			stats := srv.Stats()
-			Expect(stats).To(harness.HaveUsedSessions(1))
-			Expect(stats).To(harness.HaveOpenedConnections(1))
-			Expect(stats).To(harness.HavePeakInFlight(1))
+			Expect(stats).To(match.HaveUsedSessions(1))
+			Expect(stats).To(match.HaveOpenedConnections(1))
+			Expect(stats).To(match.HavePeakInFlight(1))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -145,16 +148,16 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 
 			start := time.Now()
-			_, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			_, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-			Expect(time.Since(start)).To(harness.TakeExactly(160*latency), "one request after another: 160 × %v, nothing overlapped, nothing else waited for", latency)
+			Expect(time.Since(start)).To(match.TakeExactly(160*latency), "one request after another: 160 × %v, nothing overlapped, nothing else waited for", latency)
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("writes a Read line per site over real loopback, and closes its session", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		var out strings.Builder
@@ -165,8 +168,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				"Read 275 from "+urls[1]+"\n"+
 				"Read 10282 from "+urls[2]+"\n"+
 				"Read 275 from "+urls[3]+"\n"), "one line per page, as the original printed: Read <size> from <url>")
-		Expect(site.Made()).To(Equal(1), "make one session for the whole run")
-		Expect(site.Open()).To(Equal(0), "close the session before returning (defer session.Close())")
+		Expect(site.SessionsMade()).To(Equal(1), "make one session for the whole run")
+		Expect(site.SessionsOpen()).To(Equal(0), "close the session before returning (defer session.Close())")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops at the first error, returns the pages read so far and names the URL", func(SpecContext) {
@@ -176,7 +179,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
-			pages, err := sequential.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, io.Discard)
+			pages, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, io.Discard)
 			Expect(err).To(MatchError(ContainSubstring(urls[4])), "the error must name the URL that failed")
 			Expect(pages).To(HaveLen(4), "the four pages read before the error are returned, not lost")
 			Expect(srv.Stats().Requests).To(Equal(5), "no request may follow the one that failed")
@@ -191,10 +194,10 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*latency+latency/2)
 			defer cancel()
 			start := time.Now()
-			pages, err := sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			pages, err := sequential.DownloadAll(ctx, web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error must come back (wrapped with %%w is fine)")
 			Expect(pages).To(HaveLen(10), "ten pages were read before the deadline: return them")
-			Expect(time.Since(start)).To(harness.TakeExactly(10*latency+latency/2), "stop at the deadline, not at the end of the list")
+			Expect(time.Since(start)).To(match.TakeExactly(10*latency+latency/2), "stop at the deadline, not at the end of the list")
 			Expect(srv.Stats().Requests).To(Equal(11), "ten requests answered, the eleventh cut short by the deadline, no twelfth")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -203,7 +206,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)
 
-		pages, err := sequential.DownloadAll(ctx, harness.NewSite(srv).NewSession, nil, io.Discard)
+		pages, err := sequential.DownloadAll(ctx, web.NewSite(srv).NewSession, nil, io.Discard)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 		Expect(pages).To(BeEmpty(), "no URL, no page")
 		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
@@ -212,7 +215,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	It("rejects a nil context, a nil session maker and a nil writer with clear errors", func(ctx SpecContext) {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 2)
 
 		var noCtx context.Context
@@ -223,7 +226,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		_, err = sequential.DownloadAll(ctx, site.NewSession, urls, nil)
 		Expect(err).To(MatchError(ContainSubstring("out")), "name the argument that is wrong")
 		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
-		Expect(site.Made()).To(BeZero(), "check the arguments before making a session")
+		Expect(site.SessionsMade()).To(BeZero(), "check the arguments before making a session")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
@@ -244,21 +247,21 @@ var _ = Describe("Task 4: CPUBound", func() {
 
 	It("agrees with the closed form n(n-1)(2n-1)/6, and is 0 for n <= 0", func(SpecContext) {
 		for _, n := range []int{1, 2, 3, 10, 1000, 6_074_001} {
-			Expect(sequential.CPUBound(n)).To(Equal(harness.ClosedForm(n)), "CPUBound(%d)", n)
+			Expect(sequential.CPUBound(n)).To(Equal(workload.ClosedForm(n)), "CPUBound(%d)", n)
 		}
-		Expect(sequential.CPUBound(0)).To(Equal(harness.U128{}), "the sum over no number is 0")
-		Expect(sequential.CPUBound(-5)).To(Equal(harness.U128{}), "an empty range sums to 0")
+		Expect(sequential.CPUBound(0)).To(Equal(workload.U128{}), "the sum over no number is 0")
+		Expect(sequential.CPUBound(-5)).To(Equal(workload.U128{}), "an empty range sums to 0")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 5: FindSums", func() {
 	It("computes every sum of the workload, in order", func(ctx SpecContext) {
-		numbers := harness.CPUNumbers()
+		numbers := workload.CPUNumbers()
 		sums, err := sequential.FindSums(ctx, numbers)
 		Expect(err).NotTo(HaveOccurred(), "nothing cancels this run: no error")
 		Expect(sums).To(HaveLen(len(numbers)), "one sum per number")
 		for i, n := range numbers {
-			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] is CPUBound(%d)", i, n)
+			Expect(sums[i]).To(Equal(workload.ClosedForm(n)), "sums[%d] is CPUBound(%d)", i, n)
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -289,7 +292,7 @@ var _ = Describe("Task 5: FindSums", func() {
 			"the context was cancelled after a few numbers, yet every sum was computed: check ctx.Err() before EACH number, not once before the loop")
 		Expect(sums).NotTo(BeEmpty(), "the sums computed before the cancel are the partial result: return them with the error")
 		for i, s := range sums {
-			Expect(s).To(Equal(harness.ClosedForm(numbers[i])), "sums[%d] is CPUBound(%d): the partial result is a prefix, in order", i, numbers[i])
+			Expect(s).To(Equal(workload.ClosedForm(numbers[i])), "sums[%d] is CPUBound(%d): the partial result is a prefix, in order", i, numbers[i])
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -10,6 +10,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
@@ -21,19 +23,19 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 12}))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			urls := fakeserver.Sites(srv.URL)
 
 			start := time.Now()
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, urls, workers)
 			elapsed := time.Since(start)
 
-			Expect(site.Open()).To(BeZero(), "every worker must have ended and closed its session before DownloadAll returns, even after an error: wait for them (wg.Wait)")
+			Expect(site.SessionsOpen()).To(BeZero(), "every worker must have ended and closed its session before DownloadAll returns, even after an error: wait for them (wg.Wait)")
 			bad := faultedURL(srv)
 			Expect(bad).NotTo(BeEmpty(), "the server answered no request with 500 (a harness problem, not yours)")
 			Expect(err).To(MatchError(ContainSubstring(bad)), "return the first error: the one that names the URL the server answered 500")
-			var httpErr *harness.HTTPError
-			Expect(errors.As(err, &httpErr)).To(BeTrue(), "the first error is the 500 (*harness.HTTPError), not a cancellation it caused in another worker")
+			var httpErr *web.HTTPError
+			Expect(errors.As(err, &httpErr)).To(BeTrue(), "the first error is the 500 (*web.HTTPError), not a cancellation it caused in another worker")
 
 			Expect(srv.Stats().Requests).To(BeNumerically("<=", 3*workers+workers),
 				"the rest of the work must be cancelled: after the error, no new request may start: at most the round in flight (%d requests) and one request per worker that raced with the cancel (%d)", 3*workers, workers)
@@ -52,7 +54,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			Expect(len(done(pages))).To(BeNumerically(">=", 2*workers), "the first two rounds (%d pages) were downloaded before the error: report them as Done", 2*workers)
 			Expect(len(done(pages))).To(BeNumerically("<", 3*workers), "only pages of the first three rounds can be Done, and not the one that failed")
 
-			Expect(elapsed).To(harness.TakeExactly(3*latency), "the run stops when the error happens: the requests still in flight are cancelled, not waited for")
+			Expect(elapsed).To(match.TakeExactly(3*latency), "the run stops when the error happens: the requests still in flight are cancelled, not waited for")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -60,7 +62,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			urls := fakeserver.Sites(srv.URL)
 
 			deadline := 10*latency + latency/2
@@ -70,8 +72,8 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			pages, err := pool.DownloadAll(ctx, site.NewSession, urls, workers)
 
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error must come back (wrapped with %%w is fine): pass ctx to every request")
-			Expect(time.Since(start)).To(harness.TakeExactly(deadline), "stop at the deadline: the 5 requests in flight are cancelled, not finished")
-			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns")
+			Expect(time.Since(start)).To(match.TakeExactly(deadline), "stop at the deadline: the 5 requests in flight are cancelled, not finished")
+			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, downloaded or not")
 			Expect(done(pages)).To(HaveLen(10*workers), "ten rounds of %d pages were downloaded before the deadline: report them as Done", workers)
 			for _, p := range done(pages) {
@@ -85,7 +87,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
@@ -93,10 +95,10 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			pages, err := pool.DownloadAll(ctx, site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
 
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the server never answers: the deadline's error must come back (wrapped with %%w is fine)")
-			Expect(time.Since(start)).To(harness.TakeExactly(3*time.Second), "give up at the deadline, not later")
+			Expect(time.Since(start)).To(match.TakeExactly(3*time.Second), "give up at the deadline, not later")
 			Expect(done(pages)).To(BeEmpty(), "no page was downloaded")
 			Expect(srv.Stats().Requests).To(Equal(workers), "each worker sent one request, which never came back")
-			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns, even when the run gives up")
+			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns, even when the run gives up")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -105,14 +107,14 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault, Request: 3}))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
 			bad := faultedURL(srv)
 			Expect(bad).NotTo(BeEmpty(), "the server reset no connection (a harness problem, not yours)")
 			Expect(err).To(MatchError(ContainSubstring(bad)), "the error must name the URL whose connection was reset")
 			Expect(pages).To(HaveLen(10), "one Page per URL, downloaded or not: the partial result")
-			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
+			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -121,7 +123,7 @@ var _ = Describe("Task 6: bad input", func() {
 	It("rejects zero or negative workers, a nil context and a nil session maker, before any request", func(ctx SpecContext) {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		for _, w := range []int{0, -3} {
@@ -136,26 +138,26 @@ var _ = Describe("Task 6: bad input", func() {
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "a nil session maker: name the argument that is wrong")
 
 		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
-		Expect(site.Made()).To(BeZero(), "check the arguments before starting workers")
+		Expect(site.SessionsMade()).To(BeZero(), "check the arguments before starting workers")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, no session and an empty result", func(ctx SpecContext) {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 
 		pages, err := downloadAll(ctx, site.NewSession, nil, workers)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 		Expect(pages).To(BeEmpty(), "no URL, no page")
 		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
-		Expect(site.Made()).To(BeZero(), "no URL, no worker: start min(workers, len(urls)) workers")
+		Expect(site.SessionsMade()).To(BeZero(), "no URL, no worker: start min(workers, len(urls)) workers")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns an error naming a malformed URL, and closes every session", func(SpecContext) {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			urls := fakeserver.SitesN(srv.URL, 8)
 			urls[2] = "::not a url"
 
@@ -163,14 +165,14 @@ var _ = Describe("Task 6: bad input", func() {
 			Expect(err).To(MatchError(ContainSubstring("::not a url")), "the error must name the URL that is wrong")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, downloaded or not: the partial result")
 			Expect(pages[2].Done).To(BeFalse(), "the malformed URL was not downloaded")
-			Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
+			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("makes no request when the context is already cancelled", func(ctx SpecContext) {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 
@@ -178,6 +180,6 @@ var _ = Describe("Task 6: bad input", func() {
 		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: its error must come back")
 		Expect(done(pages)).To(BeEmpty(), "no page can be downloaded on a cancelled context")
 		Expect(srv.Stats().Requests).To(BeZero(), "a context cancelled before the start stops the run before any request")
-		Expect(site.Open()).To(BeZero(), "every session made is closed before DownloadAll returns")
+		Expect(site.SessionsOpen()).To(BeZero(), "every session made is closed before DownloadAll returns")
 	}, SpecTimeout(harness.SpecTimeout))
 })

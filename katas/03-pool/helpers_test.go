@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
@@ -33,7 +33,7 @@ const returnWithin = 5 * time.Second
 //
 // Inside harness.Virtual, call pool.DownloadAll directly: synctest reports a
 // deadlock by itself, and virtual runs may take longer than returnWithin.
-func downloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, workers int) ([]pool.Page, error) {
+func downloadAll(ctx context.Context, newSession func() *web.Session, urls []string, workers int) ([]pool.Page, error) {
 	GinkgoHelper()
 	var (
 		pages    []pool.Page

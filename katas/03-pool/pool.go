@@ -10,7 +10,7 @@ package pool
 import (
 	"context"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Page is what the download of one URL gave. DownloadAll returns one Page
@@ -32,7 +32,7 @@ type Page struct {
 // Session's errors already do). It is kata 01's DownloadSite: bring yours.
 //
 // Task 1.
-func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
+func DownloadSite(ctx context.Context, session *web.Session, url string) (int, error) {
 	panic("DownloadSite is not implemented yet: see README, task 1")
 }
 
@@ -62,6 +62,6 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 // newSession are errors that name the argument, returned before any request.
 //
 // Tasks 2 to 7.
-func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, workers int) ([]Page, error) {
+func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, workers int) ([]Page, error) {
 	panic("DownloadAll is not implemented yet: see README, task 2")
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
@@ -18,7 +20,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	It("reads a page whole and returns its size", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		for _, url := range fakeserver.SitesN(srv.URL, 4) {
@@ -26,19 +28,19 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 			Expect(size).To(Equal(sizeOf(url)), "the size is the number of bytes of the body of %s, read to the end", url)
 		}
-		Expect(srv.Stats()).To(harness.HaveOpenedConnections(1), "read each body to the end and close it, so the session reuses its connection")
+		Expect(srv.Stats()).To(match.HaveOpenedConnections(1), "read each body to the end and close it, so the session reuses its connection")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
 		DeferCleanup(srv.Close)
-		session := harness.NewSite(srv).NewSession()
+		session := web.NewSite(srv).NewSession()
 		DeferCleanup(session.Close)
 
 		url := srv.URL + fakeserver.BigPath
 		_, err := pool.DownloadSite(ctx, session, url)
 		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
-		var httpErr *harness.HTTPError
+		var httpErr *web.HTTPError
 		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
 		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -51,10 +53,10 @@ var _ = Describe("Task 2: a bounded pool", func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 				defer srv.Close()
 
-				pages, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
+				pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
 				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 				Expect(done(pages)).To(HaveLen(c.urls), "every page is downloaded")
-				Expect(srv.Stats()).To(harness.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
+				Expect(srv.Stats()).To(match.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
 			})
 		}, SpecTimeout(harness.SpecTimeout))
 	}
@@ -67,9 +69,9 @@ var _ = Describe("Task 2: a bounded pool", func() {
 				defer srv.Close()
 
 				start := time.Now()
-				_, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
+				_, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
 				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-				Expect(time.Since(start)).To(harness.TakeExactly(time.Duration(rounds)*latency),
+				Expect(time.Since(start)).To(match.TakeExactly(time.Duration(rounds)*latency),
 					"%d workers make %d rounds of requests for %d URLs, each round one latency long", c.workers, rounds, c.urls)
 			})
 		}, SpecTimeout(harness.SpecTimeout))
@@ -78,15 +80,15 @@ var _ = Describe("Task 2: a bounded pool", func() {
 	It("downloads every page over real loopback, and closes every session before returning", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		pages, err := downloadAll(ctx, site.NewSession, urls, workers)
 		Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 		Expect(done(pages)).To(HaveLen(20), "every page is downloaded")
 		Expect(srv.Stats().Requests).To(Equal(20), "one request per URL")
-		Expect(site.Made()).To(Equal(workers), "one session per worker")
-		Expect(site.Open()).To(BeZero(), "every worker closes its session before DownloadAll returns (defer session.Close() in the worker)")
+		Expect(site.SessionsMade()).To(Equal(workers), "one session per worker")
+		Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns (defer session.Close() in the worker)")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
@@ -95,16 +97,16 @@ var _ = Describe("Task 3: one session per worker", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 
 			_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.Sites(srv.URL), workers)
 			Expect(err).NotTo(HaveOccurred(), "if the error says \"Session used by two goroutines at once\", workers share a Session")
 			stats := srv.Stats()
-			Expect(stats).To(harness.UseEachSessionOneAtATime(), "a Session belongs to one worker")
-			Expect(stats).To(harness.HaveUsedSessions(workers), "one session per worker, made once when the worker starts")
-			Expect(stats).To(harness.HaveOpenedConnections(workers), "each worker's session reuses its one connection")
-			Expect(site.Made()).To(Equal(workers), "make each worker's session once, not once per URL")
-			Expect(site.Open()).To(BeZero(), "each worker closes its session when it ends")
+			Expect(stats).To(match.UseEachSessionOneAtATime(), "a Session belongs to one worker")
+			Expect(stats).To(match.HaveUsedSessions(workers), "one session per worker, made once when the worker starts")
+			Expect(stats).To(match.HaveOpenedConnections(workers), "each worker's session reuses its one connection")
+			Expect(site.SessionsMade()).To(Equal(workers), "make each worker's session once, not once per URL")
+			Expect(site.SessionsOpen()).To(BeZero(), "each worker closes its session when it ends")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -112,15 +114,15 @@ var _ = Describe("Task 3: one session per worker", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 
 			start := time.Now()
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 3), 10)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(done(pages)).To(HaveLen(3), "every page is downloaded")
-			Expect(site.Made()).To(Equal(3), "3 URLs need only 3 workers: start min(workers, len(urls)), each with one session")
-			Expect(srv.Stats()).To(harness.HavePeakInFlight(3), "3 URLs, 3 workers: all 3 at once")
-			Expect(time.Since(start)).To(harness.TakeExactly(latency), "3 requests at once take one latency")
+			Expect(site.SessionsMade()).To(Equal(3), "3 URLs need only 3 workers: start min(workers, len(urls)), each with one session")
+			Expect(srv.Stats()).To(match.HavePeakInFlight(3), "3 URLs, 3 workers: all 3 at once")
+			Expect(time.Since(start)).To(match.TakeExactly(latency), "3 requests at once take one latency")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -132,7 +134,7 @@ var _ = Describe("Task 4: results in input order", func() {
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 40)
 
-			pages, err := pool.DownloadAll(context.Background(), harness.NewSite(srv).NewSession, urls, workers)
+			pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, workers)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			stats := srv.Stats()
 			Expect(finishOrder(stats)).NotTo(Equal(stats.Order()),

@@ -11,6 +11,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
@@ -24,7 +26,7 @@ type sweepRow struct {
 	sessions    int
 	connections int
 	peak        int
-	made        int // sessions made by the site (harness.Site.Made)
+	made        int // sessions made by the site (web.Site.Made)
 	pages       int
 	err         error
 }
@@ -55,7 +57,7 @@ func sweepTable(title string, rows []sweepRow) string {
 // the 160 sites once per pool size, each run on a new server made by
 // newServer, and returns what each run measured. It stops at the first run
 // that fails.
-func sweep(ctx context.Context, download func(context.Context, func() *harness.Session, []string, int) ([]pool.Page, error), newServer func() *fakeserver.Server) []sweepRow {
+func sweep(ctx context.Context, download func(context.Context, func() *web.Session, []string, int) ([]pool.Page, error), newServer func() *fakeserver.Server) []sweepRow {
 	var rows []sweepRow
 	for _, w := range poolSizes {
 		row := measure(ctx, download, newServer(), w)
@@ -69,15 +71,15 @@ func sweep(ctx context.Context, download func(context.Context, func() *harness.S
 
 // measure runs download over the 160 sites of srv with w workers, and closes
 // srv (even if download panics).
-func measure(ctx context.Context, download func(context.Context, func() *harness.Session, []string, int) ([]pool.Page, error), srv *fakeserver.Server, w int) sweepRow {
+func measure(ctx context.Context, download func(context.Context, func() *web.Session, []string, int) ([]pool.Page, error), srv *fakeserver.Server, w int) sweepRow {
 	defer srv.Close()
 	start := time.Now()
-	site := harness.NewSite(srv)
+	site := web.NewSite(srv)
 	pages, err := download(ctx, site.NewSession, fakeserver.Sites(srv.URL), w)
 	elapsed := time.Since(start)
 	srv.Close() // before Stats, so every request in flight has ended
 	st := srv.Stats()
-	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.Made(), len(done(pages)), err}
+	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.SessionsMade(), len(done(pages)), err}
 }
 
 var _ = Describe("Task 7: how many workers", func() {
@@ -95,7 +97,7 @@ var _ = Describe("Task 7: how many workers", func() {
 			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
 			Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
 			want := min(r.workers, fakeserver.SiteCount)
-			Expect(r.elapsed).To(harness.TakeExactly(time.Duration(ceilDiv(fakeserver.SiteCount, r.workers))*latency),
+			Expect(r.elapsed).To(match.TakeExactly(time.Duration(ceilDiv(fakeserver.SiteCount, r.workers))*latency),
 				"workers = %d: %d rounds of one latency each", r.workers, ceilDiv(fakeserver.SiteCount, r.workers))
 			Expect(r.sessions).To(Equal(want), "workers = %d: one session per worker, each its own (see \"Sessions\")", r.workers)
 			Expect(r.connections).To(Equal(want), "workers = %d: one connection per session (see \"Sessions\")", r.workers)
@@ -137,7 +139,7 @@ var _ = Describe("Task 7: how many workers", func() {
 			for _, w := range []int{1, workers} {
 				srv := fakeserver.New(fakeserver.WithLatency(10 * time.Millisecond))
 				start := time.Now()
-				_, err := downloadAll(ctx, harness.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 40), w)
+				_, err := downloadAll(ctx, web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 40), w)
 				elapsed := time.Since(start)
 				srv.Close()
 				Expect(err).NotTo(HaveOccurred(), "workers = %d", w)
@@ -147,6 +149,6 @@ var _ = Describe("Task 7: how many workers", func() {
 			}
 		}
 		// 5 workers would ideally be 5× faster than 1; 2× holds on a loaded machine.
-		Expect(best[workers]).To(harness.BeFasterThan(best[1], 2), "5 workers against 1, best of 3 runs each, measured in the same spec")
+		Expect(best[workers]).To(match.BeFasterThan(best[1], 2), "5 workers against 1, best of 3 runs each, measured in the same spec")
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -7,17 +7,18 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/04-pool-cpu"
 )
 
 var _ = Describe("Task 2: FindSums", func() {
 	It("computes the 20 sums of the workload exactly, in order, with 5 workers", func(ctx SpecContext) {
-		numbers := harness.CPUNumbers()
+		numbers := workload.CPUNumbers()
 		sums, err := poolcpu.FindSums(ctx, numbers, 5)
 		Expect(err).NotTo(HaveOccurred(), "every number of the workload is valid: no error")
 		Expect(sums).To(HaveLen(len(numbers)), "one sum per number")
 		for i, n := range numbers {
-			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] must be SumOfSquares(%d)", i, n)
+			Expect(sums[i]).To(Equal(workload.ClosedForm(n)), "sums[%d] must be SumOfSquares(%d)", i, n)
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -30,7 +31,7 @@ var _ = Describe("Task 2: FindSums", func() {
 		Expect(err).To(MatchError(ContainSubstring("4294967297")), "2^32 + 1 is past what SumOfSquares takes")
 		sums, err := poolcpu.FindSums(ctx, []int{0, 3}, 2)
 		Expect(err).NotTo(HaveOccurred(), "0 is the low end of the range, allowed")
-		Expect(sums).To(Equal([]harness.U128{{}, {Lo: 5}}), "SumOfSquares(0) = 0, SumOfSquares(3) = 0 + 1 + 4")
+		Expect(sums).To(Equal([]workload.U128{{}, {Lo: 5}}), "SumOfSquares(0) = 0, SumOfSquares(3) = 0 + 1 + 4")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers bad arguments with clear errors: workers < 1, nil context, empty list", func(ctx SpecContext) {
@@ -45,7 +46,7 @@ var _ = Describe("Task 2: FindSums", func() {
 
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		sums, err = poolcpu.FindSums(cctx, harness.CPUNumbers(), 2)
+		sums, err = poolcpu.FindSums(cctx, workload.CPUNumbers(), 2)
 		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: return its error (Map's)")
 		Expect(sums).To(BeEmpty(), "nothing may be computed on a context that is already cancelled")
 	}, SpecTimeout(harness.SpecTimeout))

@@ -9,7 +9,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/04-pool-cpu"
 )
 
@@ -55,7 +55,7 @@ func newGatedTask(count int, cancel context.Context) *gatedTask {
 	return g
 }
 
-func result(n int) harness.U128 { return harness.U128{Hi: 7, Lo: uint64(n)*1000 + 1} }
+func result(n int) workload.U128 { return workload.U128{Hi: 7, Lo: uint64(n)*1000 + 1} }
 
 func numbersUpTo(count int) []int {
 	ns := make([]int, count)
@@ -65,7 +65,7 @@ func numbersUpTo(count int) []int {
 	return ns
 }
 
-func (g *gatedTask) task(n int) harness.U128 {
+func (g *gatedTask) task(n int) workload.U128 {
 	if g.cancel != nil && g.cancel.Err() != nil {
 		g.afterCancel.Add(1)
 	}
@@ -117,7 +117,7 @@ func (g *gatedTask) releaseAll() { g.once.Do(func() { close(g.all) }) }
 // A mapRun is a call of poolcpu.Map running on its own goroutine.
 type mapRun struct {
 	done    chan struct{}
-	results []harness.U128
+	results []workload.U128
 	err     error
 }
 
@@ -140,7 +140,7 @@ func startMap(ctx context.Context, numbers []int, workers int, g *gatedTask) *ma
 }
 
 // wait waits for Map to return.
-func (run *mapRun) wait() ([]harness.U128, error) {
+func (run *mapRun) wait() ([]workload.U128, error) {
 	select {
 	case <-run.done:
 	case <-time.After(watchdog):

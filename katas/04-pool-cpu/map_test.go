@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/04-pool-cpu"
 )
 
@@ -23,7 +24,7 @@ var _ = Describe("Task 1: Map", func() {
 		}
 		results, err := run.wait()
 		Expect(err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
-		Expect(results).To(Equal([]harness.U128{result(0), result(1), result(2), result(3), result(4)}),
+		Expect(results).To(Equal([]workload.U128{result(0), result(1), result(2), result(3), result(4)}),
 			"result i must be task(numbers[i]); the tasks finished in the order 4, 3, 2, 1, 0.\n"+
 				"Results appended as they arrive come back in finishing order: write each into its own\n"+
 				"slot instead (results[i] = task(numbers[i])). See the README, \"Keeping the order\".")
@@ -46,7 +47,7 @@ var _ = Describe("Task 1: Map", func() {
 		Expect(err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
 		Expect(g.peak.Load()).To(Equal(int32(5)), "at most 5 tasks may run at once, with workers = 5")
 		Expect(g.calls.Load()).To(Equal(int32(20)), "each number's task runs exactly once")
-		want := make([]harness.U128, 20)
+		want := make([]workload.U128, 20)
 		for i := range want {
 			want[i] = result(i)
 		}
@@ -80,7 +81,7 @@ var _ = Describe("Task 1: Map", func() {
 		for slices.Contains(ran, k) {
 			k++
 		}
-		want := make([]harness.U128, k)
+		want := make([]workload.U128, k)
 		for i := range want {
 			want[i] = result(i)
 		}

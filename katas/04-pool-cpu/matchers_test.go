@@ -28,7 +28,7 @@ func sameWorkMessage(baseline time.Duration, ratio float64, got time.Duration) s
 		"it used %v: %.2f× less.\n"+
 		"On one core the pool has the same sums to compute and one processor to compute them with, so it\n"+
 		"cannot be faster, and it cannot need less CPU time. Less means it computed less: a shortcut (the closed form instead of\n"+
-		"harness.SumOfSquares), results cached between calls, or fewer numbers than asked for.\n"+
+		"workload.SumOfSquares), results cached between calls, or fewer numbers than asked for.\n"+
 		"See the README, \"GOMAXPROCS\".",
 		baseline.Round(time.Millisecond), ratio, time.Duration(float64(baseline)/ratio).Round(time.Millisecond),
 		got.Round(time.Millisecond), less)

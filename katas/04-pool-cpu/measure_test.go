@@ -12,6 +12,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/04-pool-cpu"
 )
 
@@ -33,13 +35,13 @@ const (
 	extraBudget = 15 * time.Second
 )
 
-func measured() []int { return harness.CPUNumbers()[:measuredCount] }
+func measured() []int { return workload.CPUNumbers()[:measuredCount] }
 
 // sequential is the baseline: a plain loop, as in kata 01.
-func sequential(numbers []int) []harness.U128 {
-	sums := make([]harness.U128, len(numbers))
+func sequential(numbers []int) []workload.U128 {
+	sums := make([]workload.U128, len(numbers))
 	for i, n := range numbers {
-		sums[i] = harness.SumOfSquares(n)
+		sums[i] = workload.SumOfSquares(n)
 	}
 	return sums
 }
@@ -47,14 +49,14 @@ func sequential(numbers []int) []harness.U128 {
 // reference is the simplest parallel code there is: one goroutine per core,
 // each summing every k-th number. It measures what the machine can give right
 // now: on an idle 2-core machine almost 2×, on a busy one less.
-func reference(numbers []int) []harness.U128 {
-	sums := make([]harness.U128, len(numbers))
+func reference(numbers []int) []workload.U128 {
+	sums := make([]workload.U128, len(numbers))
 	k := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range k {
 		wg.Go(func() {
 			for i := w; i < len(numbers); i += k {
-				sums[i] = harness.SumOfSquares(numbers[i])
+				sums[i] = workload.SumOfSquares(numbers[i])
 			}
 		})
 	}
@@ -108,7 +110,7 @@ func pool(ctx context.Context) func() {
 		Expect(err).NotTo(HaveOccurred(), "FindSums on %d numbers of the workload, %d workers: no error", measuredCount, measureWorkers)
 		Expect(sums).To(HaveLen(measuredCount), "one sum per number: a timing of less work means nothing")
 		for i, n := range measured() {
-			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] must be SumOfSquares(%d), in the order of the numbers: a timing of wrong answers means nothing", i, n)
+			Expect(sums[i]).To(Equal(workload.ClosedForm(n)), "sums[%d] must be SumOfSquares(%d), in the order of the numbers: a timing of wrong answers means nothing", i, n)
 		}
 	}
 }
@@ -121,7 +123,7 @@ var _ = Describe("Task 3: measuring", func() {
 		}
 		numbers := measured()
 		start := time.Now()
-		harness.SumOfSquares(numbers[0]) // warm up
+		workload.SumOfSquares(numbers[0]) // warm up
 		b := best{}
 		// Each round times the pool and the reference back to back, so both
 		// meet the same load; the loop (the baseline) is the best of all rounds.
@@ -183,7 +185,7 @@ var _ = Describe("Task 3: measuring", func() {
 		}
 		AddReportEntry("speed-up", fmt.Sprintf("best round: pool %.2f×, reference %.2f× in the same round, demanded %.2f× (%v, %d rounds)",
 			speedUp, machine, demand, b, len(taken)))
-		Expect(time.Duration(float64(b["loop"])/speedUp)).To(harness.BeFasterThan(b["loop"], demand),
+		Expect(time.Duration(float64(b["loop"])/speedUp)).To(match.BeFasterThan(b["loop"], demand),
 			"FindSums with %d workers against a plain loop over the same %d numbers, in its best of %d rounds.\n"+
 				"Demanded: %.2f×, which is %.1f× unless the machine was busy: one goroutine per core (the spec's\n"+
 				"reference), timed in the same round, got %.2f×, and the pool must reach %.0f%% of that (and %.2f× at least).\n"+
@@ -196,7 +198,7 @@ var _ = Describe("Task 3: measuring", func() {
 		DeferCleanup(func() { runtime.GOMAXPROCS(previous) })
 		numbers := measured()
 		start := time.Now()
-		harness.SumOfSquares(numbers[0]) // warm up
+		workload.SumOfSquares(numbers[0]) // warm up
 		// CPU time, not wall time, is what this spec judges: a busy machine
 		// makes a run wait for a core (longer wall time) but not compute more.
 		b := best{}                         // wall time, for the report

@@ -9,7 +9,7 @@ package poolcpu
 import (
 	"context"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // Map calls task(n) for each of numbers on a pool of workers goroutines (no
@@ -29,7 +29,7 @@ import (
 // ctx, workers < 1 or a nil task is an error that names it; nothing is run.
 //
 // Task 1.
-func Map(ctx context.Context, numbers []int, workers int, task func(n int) harness.U128) ([]harness.U128, error) {
+func Map(ctx context.Context, numbers []int, workers int, task func(n int) workload.U128) ([]workload.U128, error) {
 	panic("Map is not implemented yet: see README, task 1")
 }
 
@@ -41,6 +41,6 @@ func Map(ctx context.Context, numbers []int, workers int, task func(n int) harne
 // program). Cancellation and the other errors are Map's.
 //
 // Task 2.
-func FindSums(ctx context.Context, numbers []int, workers int) ([]harness.U128, error) {
+func FindSums(ctx context.Context, numbers []int, workers int) ([]workload.U128, error) {
 	panic("FindSums is not implemented yet: see README, task 2")
 }

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
 )
 
@@ -50,7 +51,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 			Expect(wokeAt).To(Equal(50*time.Millisecond), "the awaiting task wakes when the future is resolved: at 50 ms of virtual time")
 			Expect(ticks).To(HaveLen(8), "other tasks keep running while one awaits")
 			Expect(ticks[4]).To(Equal(50*time.Millisecond), "the ticker kept its rhythm: the loop did not wait for the future alone")
-			Expect(time.Since(start)).To(harness.TakeExactly(80 * time.Millisecond))
+			Expect(time.Since(start)).To(match.TakeExactly(80 * time.Millisecond))
 		})
 	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
 
@@ -80,7 +81,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 			err := l.Run(context.Background())
 			Expect(err).To(MatchError(errChild), "the child's error still comes back from Run")
 			Expect(got).To(MatchError(errChild), "the parent reads the child's error from its Future once Await returns")
-			Expect(time.Since(start)).To(harness.TakeExactly(20 * time.Millisecond))
+			Expect(time.Since(start)).To(match.TakeExactly(20 * time.Millisecond))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
 )
 
@@ -29,7 +30,7 @@ var _ = Describe("Task 3: Sleep", func() {
 				})
 			}
 			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
-			Expect(time.Since(start)).To(harness.TakeExactly(100*time.Millisecond),
+			Expect(time.Since(start)).To(match.TakeExactly(100*time.Millisecond),
 				"sleeping tasks wait TOGETHER: the loop runs the others while one sleeps (README, \"The waiting list\")")
 			Expect(woke).To(Equal(map[string]time.Duration{"one": 100 * time.Millisecond, "two": 100 * time.Millisecond, "three": 100 * time.Millisecond}),
 				"each task wakes at its own deadline, not before and not after")

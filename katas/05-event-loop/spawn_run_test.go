@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
 )
 
@@ -35,7 +36,7 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 			var l eventloop.Loop
 			start := time.Now()
 			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
-			Expect(time.Since(start)).To(harness.TakeExactly(0), "with nothing ready and nothing waiting, the loop is done")
+			Expect(time.Since(start)).To(match.TakeExactly(0), "with nothing ready and nothing waiting, the loop is done")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 

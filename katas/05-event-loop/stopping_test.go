@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
 )
 
@@ -44,7 +45,7 @@ var _ = Describe("Task 5: Stopping", func() {
 			Expect(awaitErr).To(MatchError(eventloop.ErrStopped), "the awaiting task is stopped: its Await returns ErrStopped")
 			Expect(cleanedUp).To(Equal(2), "stopped tasks unwind: their deferred calls run (README, \"Stopping a coroutine\")")
 			Expect(orphanRan).To(BeFalse(), "a task that never started is dropped, not run")
-			Expect(time.Since(start)).To(harness.TakeExactly(0), "stopping does not wait for the sleeper's hour")
+			Expect(time.Since(start)).To(match.TakeExactly(0), "stopping does not wait for the sleeper's hour")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -78,7 +79,7 @@ var _ = Describe("Task 5: Stopping", func() {
 			})
 			err := l.Run(runCtx)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
-			Expect(time.Since(start)).To(harness.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
+			Expect(time.Since(start)).To(match.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
 			Expect(errs).To(HaveLen(3), "every task was stopped and unwound")
 			Expect(liveErr).NotTo(HaveOccurred(), "Task.Context is live while the loop runs")
 			Expect(taskCtx.Err()).To(MatchError(context.DeadlineExceeded), "Task.Context is done once the loop has stopped: I/O started with it stops too")

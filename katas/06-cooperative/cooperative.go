@@ -10,8 +10,8 @@ package cooperative
 import (
 	"context"
 
-	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Result is what the download of one URL gave: its size, or its error.
@@ -28,7 +28,7 @@ type Result struct {
 // stops. Errors name the URL; a nil session is an error.
 //
 // Task 1.
-func DownloadSite(t *loop.Task, session *harness.Session, url string) (int, error) {
+func DownloadSite(t *loop.Task, session *web.Session, url string) (int, error) {
 	panic("DownloadSite is not implemented yet: see README, task 1")
 }
 
@@ -44,7 +44,7 @@ func DownloadSite(t *loop.Task, session *harness.Session, url string) (int, erro
 // An empty urls makes no request and returns an empty slice.
 //
 // Task 2.
-func DownloadAll(t *loop.Task, newSession func() *harness.Session, urls []string) ([]Result, error) {
+func DownloadAll(t *loop.Task, newSession func() *web.Session, urls []string) ([]Result, error) {
 	panic("DownloadAll is not implemented yet: see README, task 2")
 }
 
@@ -55,7 +55,7 @@ func DownloadAll(t *loop.Task, newSession func() *harness.Session, urls []string
 // error, reported before any request.
 //
 // Task 3.
-func Download(ctx context.Context, newSession func() *harness.Session, urls []string) ([]Result, error) {
+func Download(ctx context.Context, newSession func() *web.Session, urls []string) ([]Result, error) {
 	panic("Download is not implemented yet: see README, task 3")
 }
 

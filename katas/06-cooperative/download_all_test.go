@@ -11,12 +11,14 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
 
 // downloadAll runs DownloadAll in a task of a new loop, on virtual time, and
 // returns what it returned and how long it took.
-func downloadAll(newSession func() *harness.Session, urls []string) ([]cooperative.Result, error, time.Duration) {
+func downloadAll(newSession func() *web.Session, urls []string) ([]cooperative.Result, error, time.Duration) {
 	GinkgoHelper()
 	var l loop.Loop
 	var results []cooperative.Result
@@ -37,7 +39,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
-			results, err, _ := downloadAll(harness.NewSite(srv).NewSession, urls)
+			results, err, _ := downloadAll(web.NewSite(srv).NewSession, urls)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(results).To(HaveLen(len(urls)), "one Result per URL")
 			for i, r := range results {
@@ -55,13 +57,13 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
 
-			_, err, took := downloadAll(harness.NewSite(srv).NewSession, fakeserver.Sites(srv.URL))
+			_, err, took := downloadAll(web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL))
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
-			Expect(srv.Stats()).To(harness.HavePeakInFlight(fakeserver.SiteCount),
+			Expect(srv.Stats()).To(match.HavePeakInFlight(fakeserver.SiteCount),
 				"start EVERY request before awaiting ANY: a task per URL, spawned first, awaited after.\n"+
 					"Awaiting each request before beginning the next is the sequential trap: the loop has\n"+
 					"nothing else to run while it waits (README, \"Gather\")")
-			Expect(took).To(harness.TakeExactly(latency),
+			Expect(took).To(match.TakeExactly(latency),
 				"160 requests waiting together take one latency; one after another they take 160 (README, \"Gather\")")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -70,15 +72,15 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 
 			_, err, _ := downloadAll(site.NewSession, fakeserver.Sites(srv.URL))
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
-			Expect(srv.Stats()).To(harness.HaveUsedSessions(1),
+			Expect(srv.Stats()).To(match.HaveUsedSessions(1),
 				"on one loop, tasks take turns: they can share ONE session safely, without a lock\n"+
 					"(README, \"Why sharing one session is safe\")")
-			Expect(site.Made()).To(Equal(1), "make the session once, in DownloadAll, not in each task")
-			Expect(site.Open()).To(Equal(0), "close the session before DownloadAll returns (defer session.Close())")
+			Expect(site.SessionsMade()).To(Equal(1), "make the session once, in DownloadAll, not in each task")
+			Expect(site.SessionsOpen()).To(Equal(0), "close the session before DownloadAll returns (defer session.Close())")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -89,7 +91,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
-			results, err, took := downloadAll(harness.NewSite(srv).NewSession, urls)
+			results, err, took := downloadAll(web.NewSite(srv).NewSession, urls)
 			Expect(err).NotTo(HaveOccurred(),
 				"a failed URL is not a failed gather: like asyncio.gather(..., return_exceptions=True), put each\n"+
 					"error in its URL's Result and go on (README, \"Gather\")")
@@ -106,10 +108,10 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				Expect(r.Size).To(Equal(fakeserver.BigSize), "results[%d] is a big page, downloaded whole", i)
 			}
 			Expect(failed).To(Equal(80), "the 80 small pages were answered 500, and only they failed")
-			var httpErr *harness.HTTPError
+			var httpErr *web.HTTPError
 			Expect(errors.As(results[1].Err, &httpErr)).To(BeTrue(), "keep the Session's error (wrap with %%w)")
 			Expect(srv.Stats().Requests).To(Equal(160), "every URL was requested: no error stops the others")
-			Expect(took).To(harness.TakeExactly(latency), "160 requests waiting together, failed or not, take one latency (README, \"Gather\")")
+			Expect(took).To(match.TakeExactly(latency), "160 requests waiting together, failed or not, take one latency (README, \"Gather\")")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -118,7 +120,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			srv := fakeserver.NewInMemory()
 			defer srv.Close()
 
-			results, err, _ := downloadAll(harness.NewSite(srv).NewSession, nil)
+			results, err, _ := downloadAll(web.NewSite(srv).NewSession, nil)
 			Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 			Expect(results).To(BeEmpty(), "no URL, no Result")
 			_, err, _ = downloadAll(nil, fakeserver.SitesN(srv.URL, 2))

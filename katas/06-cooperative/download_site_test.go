@@ -11,6 +11,8 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
 
@@ -19,7 +21,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			session := harness.NewSite(srv).NewSession()
+			session := web.NewSite(srv).NewSession()
 			defer session.Close()
 
 			var l loop.Loop
@@ -43,7 +45,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			session := harness.NewSite(srv).NewSession()
+			session := web.NewSite(srv).NewSession()
 			defer session.Close()
 
 			var l loop.Loop
@@ -58,7 +60,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			})
 			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(hb.longest).To(Equal(beat), stalledMessage(hb, "one request waited for the server"))
-			Expect(took).To(harness.TakeExactly(latency), "one request takes one latency")
+			Expect(took).To(match.TakeExactly(latency), "one request takes one latency")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -68,7 +70,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 				fakeserver.Fault{Kind: fakeserver.StatusFault, Path: fakeserver.SmallPath},
 				fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.BigPath}))
 			defer srv.Close()
-			session := harness.NewSite(srv).NewSession()
+			session := web.NewSite(srv).NewSession()
 			defer session.Close()
 
 			small, big, bad := srv.URL+fakeserver.SmallPath, srv.URL+fakeserver.BigPath, "not a url"
@@ -82,7 +84,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 				return nil
 			})
 			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
-			var httpErr *harness.HTTPError
+			var httpErr *web.HTTPError
 			Expect(errors.As(errs[small], &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Call's error, so callers can inspect it; got %v", errs[small])
 			Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
 			for _, url := range []string{small, big, bad} {
@@ -96,7 +98,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 			defer srv.Close()
-			session := harness.NewSite(srv).NewSession()
+			session := web.NewSite(srv).NewSession()
 			defer session.Close()
 
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -111,7 +113,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the task returned the deadline's error, and Run reports it")
 			Expect(downloadErr).To(MatchError(context.DeadlineExceeded),
 				"when the loop stops, Await returns an error (wrapping the context's): return it")
-			Expect(time.Since(start)).To(harness.TakeExactly(3*time.Second), "give up at the deadline, not later")
+			Expect(time.Since(start)).To(match.TakeExactly(3*time.Second), "give up at the deadline, not later")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -9,6 +9,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
 
@@ -16,7 +18,7 @@ var _ = Describe("Task 3: Download", func() {
 	It("runs the whole download on a loop of its own, over real loopback", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(5 * time.Millisecond))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		results, err := cooperative.Download(ctx, site.NewSession, urls)
@@ -27,8 +29,8 @@ var _ = Describe("Task 3: Download", func() {
 			Expect(r.URL).To(Equal(urls[i]), "results[%d] must be the result of urls[%d]", i, i)
 			Expect(r.Size).To(BeNumerically(">", 0), "results[%d] has the size of its page", i)
 		}
-		Expect(site.Made()).To(Equal(1), "one session for the whole run")
-		Expect(site.Open()).To(Equal(0), "closed before Download returns")
+		Expect(site.SessionsMade()).To(Equal(1), "one session for the whole run")
+		Expect(site.SessionsOpen()).To(Equal(0), "closed before Download returns")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops when the context is cancelled mid-run, and reports the partial results as such", func(SpecContext) {
@@ -41,9 +43,9 @@ var _ = Describe("Task 3: Download", func() {
 			defer cancel()
 
 			start := time.Now()
-			results, err := cooperative.Download(ctx, harness.NewSite(srv).NewSession, urls)
+			results, err := cooperative.Download(ctx, web.NewSite(srv).NewSession, urls)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error comes back (wrapped is fine)")
-			Expect(time.Since(start)).To(harness.TakeExactly(time.Second), "stop at the deadline")
+			Expect(time.Since(start)).To(match.TakeExactly(time.Second), "stop at the deadline")
 			Expect(results).To(HaveLen(10), "every URL has a Result, finished or not")
 			for i, r := range results {
 				Expect(r.URL).To(Equal(urls[i]), "results[%d] must be the result of urls[%d], finished or not", i, i)
@@ -63,7 +65,7 @@ var _ = Describe("Task 3: Download", func() {
 		DeferCleanup(srv.Close)
 		urls := fakeserver.SitesN(srv.URL, 2)
 
-		_, err := cooperative.Download(nil, harness.NewSite(srv).NewSession, urls) //nolint:staticcheck // the bad input under test
+		_, err := cooperative.Download(nil, web.NewSite(srv).NewSession, urls) //nolint:staticcheck // the bad input under test
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 		_, err = cooperative.Download(ctx, nil, urls)
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")

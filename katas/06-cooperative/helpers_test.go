@@ -48,6 +48,6 @@ func (h *heartbeat) task(t *loop.Task) error {
 func stalledMessage(h *heartbeat, what string) string {
 	return fmt.Sprintf("A heartbeat task that sleeps %v between beats saw a gap of %v: the whole loop was stalled\n"+
 		"while %s. A task that calls a function which BLOCKS its goroutine (session.Get, time.Sleep,\n"+
-		"harness.LegacyLookup...) holds the loop: no other task can run until it returns. Start the work\n"+
+		"workload.LegacyLookup...) holds the loop: no other task can run until it returns. Start the work\n"+
 		"off the loop and Await it (README, \"The blocking-call pitfall\").", beat, h.longest, what)
 }

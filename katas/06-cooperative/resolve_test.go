@@ -10,6 +10,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
 
@@ -38,10 +40,10 @@ var _ = Describe("Task 4: Resolve, a blocking call moved off the loop", func() {
 			}
 			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(hb.longest).To(Equal(beat), stalledMessage(hb, "the hosts were looked up"))
-			Expect(took).To(harness.TakeExactly(harness.LookupDelay),
+			Expect(took).To(match.TakeExactly(workload.LookupDelay),
 				"five lookups in executors wait together: one LookupDelay in all")
 			for i, host := range hosts {
-				want, err := harness.LegacyLookup(context.Background(), host)
+				want, err := workload.LegacyLookup(context.Background(), host)
 				Expect(err).NotTo(HaveOccurred(), "the spec's own lookup of %s (a harness problem, not yours)", host)
 				Expect(addrs[i]).To(Equal(want), "the address of %s", host)
 			}
@@ -50,7 +52,7 @@ var _ = Describe("Task 4: Resolve, a blocking call moved off the loop", func() {
 
 	It("returns the lookup's error, and gives up when the loop stops", func(SpecContext) {
 		harness.Virtual(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), harness.LookupDelay/2)
+			ctx, cancel := context.WithTimeout(context.Background(), workload.LookupDelay/2)
 			defer cancel()
 			var l loop.Loop
 			errs := map[string]error{}

@@ -9,7 +9,7 @@ package fanout
 import (
 	"context"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Page is the outcome of one URL of DownloadAll.
@@ -34,7 +34,7 @@ type Page struct {
 // rejects a nil ctx).
 //
 // Task 1.
-func DownloadSite(ctx context.Context, client *harness.Client, url string) (int, error) {
+func DownloadSite(ctx context.Context, client *web.Client, url string) (int, error) {
 	panic("DownloadSite is not implemented yet: see README, task 1")
 }
 
@@ -55,6 +55,6 @@ func DownloadSite(ctx context.Context, client *harness.Client, url string) (int,
 // an error, reported before any request.
 //
 // Task 2.
-func DownloadAll(ctx context.Context, client *harness.Client, urls []string) ([]Page, error) {
+func DownloadAll(ctx context.Context, client *web.Client, urls []string) ([]Page, error) {
 	panic("DownloadAll is not implemented yet: see README, task 2")
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/07-fan-out"
 )
 
@@ -38,7 +40,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 
 			size, err := fanout.DownloadSite(context.Background(), client, srv.URL+fakeserver.BigPath)
@@ -51,13 +53,13 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 
 			url := srv.URL + fakeserver.SmallPath
 			_, err := fanout.DownloadSite(context.Background(), client, url)
 			Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
-			var httpErr *harness.HTTPError
+			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Client's error, so callers can inspect it")
 
 			_, err = fanout.DownloadSite(context.Background(), nil, url)
@@ -73,7 +75,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			harness.Virtual(func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: kind}))
 				defer srv.Close()
-				client := harness.NewSite(srv).NewClient()
+				client := web.NewSite(srv).NewClient()
 				defer client.Close()
 
 				url := srv.URL + fakeserver.BigPath
@@ -92,7 +94,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			client := site.NewClient()
 			urls := fakeserver.SitesN(srv.URL, manyTasks)
 			baseline := len(settledGoroutines())
@@ -109,9 +111,9 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 			Expect(err).NotTo(HaveOccurred())
 			stats := srv.Stats()
-			Expect(stats).To(harness.HavePeakInFlight(manyTasks), "one goroutine per URL, all started before any waits: the server sees every request at once")
-			Expect(elapsed).To(harness.TakeExactly(latency), "requests that all overlap take one latency, however many they are")
-			Expect(stats).To(harness.HaveUsedSessions(1), "one Client, shared by every goroutine")
+			Expect(stats).To(match.HavePeakInFlight(manyTasks), "one goroutine per URL, all started before any waits: the server sees every request at once")
+			Expect(elapsed).To(match.TakeExactly(latency), "requests that all overlap take one latency, however many they are")
+			Expect(stats).To(match.HaveUsedSessions(1), "one Client, shared by every goroutine")
 			expectPagesByIndex(pages, urls)
 			expectNoGoroutineLeft(baseline)
 			numAfter := runtime.NumGoroutine()
@@ -127,7 +129,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 			urls := fakeserver.SitesN(srv.URL, 200)
 
@@ -154,7 +156,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
 			))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			urls := fakeserver.SitesN(srv.URL, 100)
 			baseline := len(settledGoroutines())
 
@@ -170,9 +172,9 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				}
 			}
 			failedURL := srv.URL + failed.RequestURI
-			Expect(elapsed).To(harness.TakeExactly(latency),
+			Expect(elapsed).To(match.TakeExactly(latency),
 				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the shared context on the first error. See README, \"First error cancels the rest\"")
-			var httpErr *harness.HTTPError
+			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500), not a cancellation it caused; got %v", err)
 			Expect(err).To(MatchError(ContainSubstring(failedURL)), "the error names the URL that failed")
 			expectNoGoroutineLeft(baseline)
@@ -199,7 +201,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			// Latencies spread over [100 ms, 200 ms); the deadline falls at 150 ms.
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 			urls := fakeserver.SitesN(srv.URL, 100)
 			deadline := latency + latency/2
@@ -209,7 +211,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			defer cancel()
 			start := time.Now()
 			pages, err := fanout.DownloadAll(ctx, client, urls)
-			Expect(time.Since(start)).To(harness.TakeExactly(deadline), "stop at the deadline, not when the slowest download ends")
+			Expect(time.Since(start)).To(match.TakeExactly(deadline), "stop at the deadline, not when the slowest download ends")
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error comes back")
 			client.Close()
 			expectNoGoroutineLeft(baseline)
@@ -239,7 +241,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -247,7 +249,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			start := time.Now()
 			_, err := fanout.DownloadAll(ctx, client, fakeserver.SitesN(srv.URL, 20))
 			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx (or a context derived from it) to every request")
-			Expect(time.Since(start)).To(harness.TakeExactly(3 * time.Second))
+			Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -255,7 +257,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 			urls := fakeserver.SitesN(srv.URL, 10)
 			urls[6] = "::not a url::"
@@ -263,7 +265,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			start := time.Now()
 			pages, err := fanout.DownloadAll(context.Background(), client, urls)
 			Expect(err).To(MatchError(ContainSubstring("::not a url::")), "the error names the bad URL")
-			Expect(time.Since(start)).To(harness.TakeExactly(0), "a malformed URL fails before any network wait, and cancels the others at once")
+			Expect(time.Since(start)).To(match.TakeExactly(0), "a malformed URL fails before any network wait, and cancels the others at once")
 			Expect(pages).To(HaveLen(len(urls)))
 			Expect(pages[6].Err).To(HaveOccurred())
 		})
@@ -273,7 +275,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			client := harness.NewSite(srv).NewClient()
+			client := web.NewSite(srv).NewClient()
 			defer client.Close()
 			urls := fakeserver.SitesN(srv.URL, 2)
 

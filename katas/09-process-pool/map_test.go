@@ -11,6 +11,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 var _ = Describe("Task 3: Map", func() {
@@ -26,7 +27,7 @@ var _ = Describe("Task 3: Map", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sums).To(HaveLen(len(numbers)))
 		for i, n := range numbers {
-			Expect(sums[i]).To(Equal(harness.ClosedForm(n).String()), "sums[%d] is the sum of squares below %d", i, n)
+			Expect(sums[i]).To(Equal(workload.ClosedForm(n).String()), "sums[%d] is the sum of squares below %d", i, n)
 		}
 
 		// The first tasks take longest, so they finish last.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/proc"
 	processpool "github.com/concurrency-katas/go-katas/katas/09-process-pool"
 )
@@ -67,8 +68,8 @@ var _ = Describe("Task 2: the initializer", func() {
 			Expect(sizes[i]).To(Equal(fmt.Sprint([]int{fakeserver.BigSize, fakeserver.SmallSize}[i%2])), "sizes[%d] is the size of urls[%d]", i, i)
 		}
 		stats := srv.Stats()
-		Expect(stats).To(harness.HaveUsedSessions(3))
-		Expect(stats).To(harness.UseEachSessionOneAtATime())
+		Expect(stats).To(match.HaveUsedSessions(3))
+		Expect(stats).To(match.UseEachSessionOneAtATime())
 		for _, s := range stats.Sessions {
 			var pid int
 			_, err := fmt.Sscanf(s, "p%d", &pid)

@@ -10,19 +10,21 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	processwork "github.com/concurrency-katas/go-katas/katas/10-process-work"
 )
 
 var _ = Describe("Task 2: the CPU task on processes", func() {
 	It("computes the CPU workload exactly and in order, in the worker processes, all at once", func(ctx SpecContext) {
 		pool := newPool(ctx, 2, proc.Task{})
-		numbers := harness.CPUNumbers()
+		numbers := workload.CPUNumbers()
 		sums, err := processwork.SumsInProcesses(ctx, pool, numbers)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sums).To(HaveLen(len(numbers)))
 		for i, n := range numbers {
-			Expect(sums[i]).To(Equal(harness.ClosedForm(n)), "sums[%d] is the sum of squares below %d", i, n)
+			Expect(sums[i]).To(Equal(workload.ClosedForm(n)), "sums[%d] is the sum of squares below %d", i, n)
 		}
 		total := 0
 		for _, n := range pool.TasksPerWorker() {
@@ -50,7 +52,7 @@ var _ = Describe("Task 2: the CPU task on processes", func() {
 		if runtime.NumCPU() < 2 {
 			Skip(fmt.Sprintf("this machine has %d CPU: a pool of processes cannot run in parallel on one core", runtime.NumCPU()))
 		}
-		numbers := harness.CPUNumbers()
+		numbers := workload.CPUNumbers()
 		var pool *proc.Pool
 		// Two workers per core, not one: on a machine whose cores are busy with
 		// other work, the scheduler shares CPU per runnable thread, so N
@@ -85,7 +87,7 @@ var _ = Describe("Task 2: the CPU task on processes", func() {
 		}
 		inProcess := timed(func() {
 			for _, n := range numbers {
-				_ = harness.SumOfSquares(n)
+				_ = workload.SumOfSquares(n)
 			}
 		})
 		const maxRounds, budget = 8, 25 * time.Second
@@ -110,6 +112,6 @@ var _ = Describe("Task 2: the CPU task on processes", func() {
 		fmt.Fprintf(GinkgoWriter, "CPU task, %d numbers: sequential in one worker process %v (a loop in this process: %v), pool of %d processes %v (%.2f×); pool start-up %v\n",
 			len(numbers), bestSeq.Round(time.Millisecond), inProcess.Round(time.Millisecond), pool.Size(), bestPool.Round(time.Millisecond),
 			float64(bestSeq)/float64(bestPool), startup.Round(time.Millisecond))
-		Expect(bestPool).To(harness.BeFasterThan(bestSeq, 1.5))
+		Expect(bestPool).To(match.BeFasterThan(bestSeq, 1.5))
 	}, SpecTimeout(time.Minute)) // up to 8 timed rounds on a loaded machine: more than the usual 20 s
 })

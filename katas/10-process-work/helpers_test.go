@@ -11,8 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // newPool starts the harness's process pool of n workers (0: one per CPU)
@@ -50,7 +50,7 @@ func ownLeftovers(groups []int) ([]proc.Process, error) {
 // goroutinePool is the reference the process pool is measured against: the
 // downloads on `workers` goroutines, each with its own Session, sizes in
 // order (kata 03's pool, in a few lines).
-func goroutinePool(ctx context.Context, site *harness.Site, urls []string, workers int) ([]int, error) {
+func goroutinePool(ctx context.Context, site *web.Site, urls []string, workers int) ([]int, error) {
 	sizes := make([]int, len(urls))
 	jobs := make(chan int)
 	var wg sync.WaitGroup

@@ -10,7 +10,10 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	processwork "github.com/concurrency-katas/go-katas/katas/10-process-work"
 )
 
@@ -38,8 +41,8 @@ var _ = Describe("Task 3: the downloads on processes", func() {
 		Expect(sizes).To(Equal(expectedSizes(len(urls))), "sizes[i] is the size of urls[i]")
 		stats := srv.Stats()
 		Expect(stats.Requests).To(Equal(160))
-		Expect(stats).To(harness.HaveUsedSessions(2))
-		Expect(stats).To(harness.UseEachSessionOneAtATime())
+		Expect(stats).To(match.HaveUsedSessions(2))
+		Expect(stats).To(match.UseEachSessionOneAtATime())
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports a 500 naming the URL, and answers an empty list and a nil pool", func(ctx SpecContext) {
@@ -69,7 +72,7 @@ var _ = Describe("Task 3: the downloads on processes", func() {
 		var procSizes, goSizes []int
 		var procErr, goErr error
 		procTime := timed(func() { procSizes, procErr = processwork.DownloadInProcesses(ctx, pool, urls) })
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		goTime := timed(func() { goSizes, goErr = goroutinePool(ctx, site, urls, workers) })
 		Expect(procErr).NotTo(HaveOccurred())
 		Expect(goErr).NotTo(HaveOccurred())
@@ -105,7 +108,7 @@ var _ = Describe("What a process costs", Label("harness"), func() {
 		goroutine := timed(func() {
 			done := make(chan struct{})
 			for range trips {
-				go func() { _ = harness.SumOfSquares(1); done <- struct{}{} }()
+				go func() { _ = workload.SumOfSquares(1); done <- struct{}{} }()
 				<-done
 			}
 		})

@@ -12,8 +12,8 @@ package processwork
 import (
 	"context"
 
-	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // SumTasks returns one "sum-of-squares" task per number, in order, each with
@@ -31,7 +31,7 @@ func SumTasks(numbers []int) []proc.Task {
 // in [0, 2^128) is an error that names its index and quotes it.
 //
 // Task 1.
-func ParseSums(values []string) ([]harness.U128, error) {
+func ParseSums(values []string) ([]workload.U128, error) {
 	panic("ParseSums is not implemented yet: see README, task 1")
 }
 
@@ -41,7 +41,7 @@ func ParseSums(values []string) ([]harness.U128, error) {
 // runs nothing; the pool's errors come back wrapped (%w).
 //
 // Task 2.
-func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]harness.U128, error) {
+func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]workload.U128, error) {
 	panic("SumsInProcesses is not implemented yet: see README, task 2")
 }
 

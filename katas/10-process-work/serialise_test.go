@@ -6,6 +6,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	processwork "github.com/concurrency-katas/go-katas/katas/10-process-work"
 )
 
@@ -20,8 +21,8 @@ var _ = Describe("Task 1: across the process boundary", func() {
 	It("parses decimal answers back into exact U128 values, past uint64 and float64", func(SpecContext) {
 		sums, err := processwork.ParseSums([]string{"41666654166667500000", "0", "285", "340282366920938463463374607431768211455"})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(sums).To(Equal([]harness.U128{
-			harness.ClosedForm(5_000_000), {}, harness.ClosedForm(10), {Hi: ^uint64(0), Lo: ^uint64(0)},
+		Expect(sums).To(Equal([]workload.U128{
+			workload.ClosedForm(5_000_000), {}, workload.ClosedForm(10), {Hi: ^uint64(0), Lo: ^uint64(0)},
 		}), "parse exactly with math/big: a float64 keeps only 53 bits, a uint64 only 64 (README, \"Serialisation\")")
 	}, SpecTimeout(harness.SpecTimeout))
 

@@ -12,7 +12,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
@@ -31,7 +32,7 @@ var _ = Describe("Task 6: within the bound", func() {
 	It("runs within 1.3× of the best: max(I/O bound, latency + CPU bound) or a plain pipeline, measured in the same run", Label("timing"), func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(boundLatency))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.Sites(srv.URL)
 		bodies := make([][]byte, len(urls))
 		for i, u := range urls {
@@ -46,7 +47,7 @@ var _ = Describe("Task 6: within the bound", func() {
 		Expect(warmErr).NotTo(HaveOccurred(), "Run with an empty list returns an empty result at once; the spec calls it that way before it measures")
 		// Size the CPU work: about boundCPU of digests, one after another.
 		rounds := calibrate(bodies, boundCPU)
-		digest := func(body []byte) uint64 { return harness.Digest(body, rounds) }
+		digest := func(body []byte) uint64 { return workload.Digest(body, rounds) }
 
 		// The CPU time of the digests one after another, for the table.
 		want, seq := sequential(bodies, digest)

@@ -10,7 +10,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Plan says how many goroutines each stage of the pipeline gets.
@@ -92,6 +92,6 @@ type Page struct {
 // name the argument, returned before any request.
 //
 // Tasks 2 to 6.
-func Run(ctx context.Context, newSession func() *harness.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
+func Run(ctx context.Context, newSession func() *web.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
 	panic("Run is not implemented yet: see README, task 2")
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
@@ -17,7 +19,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	It("rejects a nil argument and a plan below 1 with errors that name them, before any request", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 4)
 		good := choose.Plan{Downloaders: 2, Digesters: 2}
 
@@ -35,25 +37,25 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 			Expect(err).To(MatchError(ContainSubstring("Digesters")), "Digesters = %d: name the number that is wrong", n)
 		}
 		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
-		Expect(site.Made()).To(BeZero(), "check the arguments before making a Session")
+		Expect(site.SessionsMade()).To(BeZero(), "check the arguments before making a Session")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, no session and an empty result", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 
 		pages, err := choose.Run(ctx, site.NewSession, nil, choose.Plan{Downloaders: 2, Digesters: 2}, cheap)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(pages).To(BeEmpty())
 		Expect(srv.Stats().Requests).To(BeZero())
-		Expect(site.Made()).To(BeZero(), "no URL, no Session")
+		Expect(site.SessionsMade()).To(BeZero(), "no URL, no Session")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns the error of a malformed URL, naming it", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 4)
 		urls[2] = "::not a url::"
 
@@ -61,7 +63,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 		Expect(err).To(MatchError(ContainSubstring("::not a url::")), "return the Session's error: it names the URL")
 		Expect(pages).To(HaveLen(len(urls)), "one Page per URL, finished or not: the partial result")
 		Expect(pages[2].Done).To(BeFalse())
-		Expect(site.Open()).To(BeZero(), "close every Session, even after an error")
+		Expect(site.SessionsOpen()).To(BeZero(), "close every Session, even after an error")
 	}, SpecTimeout(loopbackTimeout))
 
 	DescribeTable("stops at the first error from the server and returns it, naming its URL",
@@ -72,7 +74,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 			harness.Virtual(func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fault))
 				defer srv.Close()
-				site := harness.NewSite(srv)
+				site := web.NewSite(srv)
 				urls := fakeserver.Sites(srv.URL)
 				plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
@@ -89,7 +91,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 				Expect(bad).NotTo(BeEmpty(), "the server applied no fault (a harness problem, not yours)")
 				Expect(err).To(MatchError(ContainSubstring(bad)), "return the first error: the one that names the URL the server misbehaved on")
 				check(err)
-				Expect(site.Open()).To(BeZero(), "every downloader ends and closes its Session before Run returns, even after an error")
+				Expect(site.SessionsOpen()).To(BeZero(), "every downloader ends and closes its Session before Run returns, even after an error")
 				Expect(pages).To(HaveLen(len(urls)), "one Page per URL, finished or not: the partial result")
 				for i, p := range pages {
 					Expect(p.URL).To(Equal(urls[i]), "pages[%d].URL is urls[%d], finished or not", i, i)
@@ -102,12 +104,12 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 				Expect(len(done(pages))).To(BeNumerically(">=", (round-1)*plan.Downloaders), "%d rounds were finished before the error (request %d is in round %d): report them as Done", round-1, fault.Request, round)
 				Expect(srv.Stats().Requests).To(BeNumerically("<=", (round+1)*plan.Downloaders),
 					"after the error no new request may start: at most the round in flight and one request per downloader that raced with the cancel")
-				Expect(elapsed).To(harness.TakeExactly(time.Duration(round)*latency), "the run stops when the error happens, at the end of round %d: the requests in flight are cancelled, not waited for", round)
+				Expect(elapsed).To(match.TakeExactly(time.Duration(round)*latency), "the run stops when the error happens, at the end of round %d: the requests in flight are cancelled, not waited for", round)
 			})
 		},
 		Entry("a 500", fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 37}, func(err error) {
-			var httpErr *harness.HTTPError
-			Expect(errors.As(err, &httpErr)).To(BeTrue(), "the first error is the 500 (*harness.HTTPError), not a cancellation it caused in another downloader")
+			var httpErr *web.HTTPError
+			Expect(errors.As(err, &httpErr)).To(BeTrue(), "the first error is the 500 (*web.HTTPError), not a cancellation it caused in another downloader")
 			Expect(httpErr.StatusCode).To(Equal(500))
 		}, SpecTimeout(harness.SpecTimeout)),
 		// A reset on a reused connection, before any answer, is retried by
@@ -125,16 +127,16 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
 			pages, err := choose.Run(ctx, site.NewSession, fakeserver.Sites(srv.URL), choose.Plan{Downloaders: 8, Digesters: 2}, cheap)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to every request, and return its error (wrapped with %%w is fine)")
-			Expect(time.Since(start)).To(harness.TakeExactly(3*time.Second), "stop at the deadline")
+			Expect(time.Since(start)).To(match.TakeExactly(3*time.Second), "stop at the deadline")
 			Expect(done(pages)).To(BeEmpty())
-			Expect(site.Open()).To(BeZero(), "close every Session before Run returns")
+			Expect(site.SessionsOpen()).To(BeZero(), "close every Session before Run returns")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -142,7 +144,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			urls := fakeserver.Sites(srv.URL)
 			plan := choose.Plan{Downloaders: 8, Digesters: 2}
 			rec := &recorder{}
@@ -154,11 +156,11 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 			pages, err := choose.Run(ctx, site.NewSession, urls, plan, rec.digest)
 
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error must come back (wrapped with %%w is fine)")
-			Expect(time.Since(start)).To(harness.TakeExactly(deadline), "stop at the deadline: the requests in flight are cancelled, not finished")
+			Expect(time.Since(start)).To(match.TakeExactly(deadline), "stop at the deadline: the requests in flight are cancelled, not finished")
 			Expect(done(pages)).To(HaveLen(5*plan.Downloaders), "five rounds of %d pages were downloaded and digested before the deadline: report them as Done", plan.Downloaders)
 			Expect(srv.Stats().Requests).To(Equal(6*plan.Downloaders), "six rounds were started; the sixth was cancelled; no more may start")
 			Expect(rec.calls()).To(Equal(5*plan.Downloaders), "one digest per page that arrived, and none after the deadline")
-			Expect(site.Open()).To(BeZero(), "close every Session before Run returns")
+			Expect(site.SessionsOpen()).To(BeZero(), "close every Session before Run returns")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -177,7 +179,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 				}
 			}}
 
-			pages, err := choose.Run(ctx, harness.NewSite(srv).NewSession, urls, plan, rec.digest)
+			pages, err := choose.Run(ctx, web.NewSite(srv).NewSession, urls, plan, rec.digest)
 			Expect(err).To(MatchError(context.Canceled), "the context's error must come back (wrapped with %%w is fine)")
 			Expect(rec.calls()).To(BeNumerically("<=", cancelAt+plan.Digesters-1),
 				"every page arrived at once and waits for the CPU stage; the context was cancelled in digest #%d, so at most %d more may have started alongside it.\n"+

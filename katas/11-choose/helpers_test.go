@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
@@ -42,7 +42,7 @@ func bodyOf(rawURL string) []byte {
 
 // cheap is the digest of the virtual-time specs: one round. CPU work takes
 // no virtual time, so they need none to speak of.
-func cheap(body []byte) uint64 { return harness.Digest(body, 1) }
+func cheap(body []byte) uint64 { return workload.Digest(body, 1) }
 
 // done returns the pages that were finished.
 func done(pages []choose.Page) []choose.Page {

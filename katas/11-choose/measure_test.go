@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // The measurements of Task 6. Wall-clock time is compared only as ratios of
@@ -26,7 +27,7 @@ func calibrate(bodies [][]byte, target time.Duration) int {
 	for range 3 {
 		start := time.Now()
 		for _, b := range bodies {
-			harness.Digest(b, probe)
+			workload.Digest(b, probe)
 		}
 		best = min(best, time.Since(start))
 	}
@@ -77,7 +78,7 @@ func downloadersFor(pages int, latency, cpu time.Duration) int {
 // downloadAll downloads urls with a plain pool of workers goroutines, one
 // Session each, and no digest: the fastest the I/O stage can go on this
 // machine right now, at that concurrency. It returns how long that took.
-func downloadAll(ctx context.Context, site *harness.Site, urls []string, workers int) (time.Duration, error) {
+func downloadAll(ctx context.Context, site *web.Site, urls []string, workers int) (time.Duration, error) {
 	var next atomic.Int64
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
@@ -108,7 +109,7 @@ func downloadAll(ctx context.Context, site *harness.Site, urls []string, workers
 // (both in this process) competes with the digests for the same processors,
 // which the ideal leaves out. That costs little on an idle machine and much on
 // a busy one. It returns how long the pipeline took.
-func plain(ctx context.Context, site *harness.Site, urls []string, workers int, digest func([]byte) uint64, procs int) (time.Duration, error) {
+func plain(ctx context.Context, site *web.Site, urls []string, workers int, digest func([]byte) uint64, procs int) (time.Duration, error) {
 	var next atomic.Int64
 	bodies := make(chan []byte, workers)
 	errs := make(chan error, workers)
@@ -144,7 +145,7 @@ func plain(ctx context.Context, site *harness.Site, urls []string, workers int, 
 }
 
 // get downloads url whole with session.
-func get(ctx context.Context, session *harness.Session, url string) ([]byte, error) {
+func get(ctx context.Context, session *web.Session, url string) ([]byte, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
 		return nil, err

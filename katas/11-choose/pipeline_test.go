@@ -11,6 +11,8 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
@@ -22,7 +24,7 @@ var _ = Describe("Task 2: Run", func() {
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
-			pages, err := choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, cheap)
+			pages, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, cheap)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, p := range pages {
@@ -36,15 +38,15 @@ var _ = Describe("Task 2: Run", func() {
 	It("works over real loopback, with no more sessions than downloaders, all closed", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
 		DeferCleanup(srv.Close)
-		site := harness.NewSite(srv)
+		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 40)
 
 		pages, err := choose.Run(ctx, site.NewSession, urls, choose.Plan{Downloaders: 4, Digesters: 2}, cheap)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(done(pages)).To(HaveLen(len(urls)), "every page is Done")
-		Expect(site.Made()).To(And(BeNumerically(">=", 1), BeNumerically("<=", 4)),
+		Expect(site.SessionsMade()).To(And(BeNumerically(">=", 1), BeNumerically("<=", 4)),
 			"one Session per downloader (or one Session with Begin): never one per request (README, \"Sessions\")")
-		Expect(site.Open()).To(BeZero(), "close every Session before Run returns")
+		Expect(site.SessionsOpen()).To(BeZero(), "close every Session before Run returns")
 	}, SpecTimeout(loopbackTimeout))
 })
 
@@ -53,7 +55,7 @@ var _ = Describe("Task 3: the I/O stage", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			urls := fakeserver.Sites(srv.URL)
 			plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
@@ -62,11 +64,11 @@ var _ = Describe("Task 3: the I/O stage", func() {
 			elapsed := time.Since(start)
 			Expect(err).NotTo(HaveOccurred())
 			st := srv.Stats()
-			Expect(st).To(harness.HavePeakInFlight(plan.Downloaders))
+			Expect(st).To(match.HavePeakInFlight(plan.Downloaders))
 			Expect(len(st.Sessions)).To(And(BeNumerically(">=", 1), BeNumerically("<=", plan.Downloaders)),
 				"the server saw %d sessions for %d downloaders: one Session per downloader (or one with Begin), never one per request (README, \"Sessions\")", len(st.Sessions), plan.Downloaders)
-			Expect(site.Open()).To(BeZero(), "close every Session before Run returns")
-			Expect(elapsed).To(harness.TakeExactly(time.Duration(ceilDiv(len(urls), plan.Downloaders))*latency),
+			Expect(site.SessionsOpen()).To(BeZero(), "close every Session before Run returns")
+			Expect(elapsed).To(match.TakeExactly(time.Duration(ceilDiv(len(urls), plan.Downloaders))*latency),
 				"the digests take no virtual time: the run is as long as its downloads, 20 rounds of 8 requests")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -95,7 +97,7 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 					}
 					out <- o
 				}()
-				o.pages, o.err = choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, plan, rec.digest)
+				o.pages, o.err = choose.Run(context.Background(), web.NewSite(srv).NewSession, urls, plan, rec.digest)
 			}()
 			// Every page has arrived long before this; each digest holds
 			// until released, so those started now are those running at once.
@@ -124,7 +126,7 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 			rec := &recorder{}
 
 			start := time.Now()
-			_, err := choose.Run(context.Background(), harness.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, rec.digest)
+			_, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, rec.digest)
 			Expect(err).NotTo(HaveOccurred())
 			first, last := rec.first().Sub(start), lastEnd(srv.Stats()).Sub(start)
 			Expect(first).To(Equal(latency), fmt.Sprintf(

@@ -12,7 +12,8 @@ import (
 	"math/bits"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // A Page is what one download gave: the URL and how many bytes its body had.
@@ -24,11 +25,11 @@ type Page struct {
 // DownloadSite downloads url with session and returns the size of the body
 // in bytes. It reads the body to the end and closes it, so the session can
 // reuse its connection for the next request. Errors name the URL: the
-// Session's errors already do (a 500 is a *harness.HTTPError, a reset or a
+// Session's errors already do (a 500 is a *web.HTTPError, a reset or a
 // malformed URL an error that says so); an error while reading the body must
 // be wrapped with the URL. The caller owns session: DownloadSite uses it and
 // does not close it. If ctx ends during the request, its error comes back.
-func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
+func DownloadSite(ctx context.Context, session *web.Session, url string) (int, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
 		return 0, err
@@ -53,7 +54,7 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 //
 // DownloadAll is not meant to be called by several goroutines at once on
 // the same out (it writes to out without a lock); newSession is called once.
-func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, out io.Writer) ([]Page, error) {
+func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, out io.Writer) ([]Page, error) {
 	if ctx == nil {
 		return nil, errors.New("DownloadAll: ctx is nil: pass a context, such as context.Background() at the top of a program")
 	}
@@ -90,8 +91,8 @@ func Summary(sites int, elapsed time.Duration) string {
 // CPUBound returns the sum of i*i for 0 <= i < n, exactly: for n =
 // 5_000_000 that is 41,666,654,166,667,500,000, too large for a uint64. For
 // n <= 0 the sum is 0 (as Python's sum over an empty range).
-func CPUBound(n int) harness.U128 {
-	var sum harness.U128
+func CPUBound(n int) workload.U128 {
+	var sum workload.U128
 	for i := uint64(0); i < uint64(max(n, 0)); i++ {
 		var carry uint64
 		sum.Lo, carry = bits.Add64(sum.Lo, i*i, 0)
@@ -105,11 +106,11 @@ func CPUBound(n int) harness.U128 {
 // returns the sums computed so far with ctx's error: a sum already started
 // is finished, not interrupted. An empty numbers gives an empty result; a
 // nil ctx is an error that names it.
-func FindSums(ctx context.Context, numbers []int) ([]harness.U128, error) {
+func FindSums(ctx context.Context, numbers []int) ([]workload.U128, error) {
 	if ctx == nil {
 		return nil, errors.New("FindSums: ctx is nil: pass a context, such as context.Background() at the top of a program")
 	}
-	sums := make([]harness.U128, 0, len(numbers))
+	sums := make([]workload.U128, 0, len(numbers))
 	for _, n := range numbers {
 		if err := ctx.Err(); err != nil {
 			return sums, err

@@ -23,7 +23,7 @@ import (
 )
 
 // An Awaitable is anything a task can Await: it is done when the channel
-// returned by Done is closed. *Future, *harness.Call and context.Context
+// returned by Done is closed. *Future, *web.Call and context.Context
 // are Awaitables.
 type Awaitable interface {
 	Done() <-chan struct{}
@@ -161,7 +161,7 @@ func (t *Task) Await(a Awaitable) error {
 		return err
 	}
 	if a == nil {
-		return fmt.Errorf("eventloop: task %q: Await(nil): nothing to wait for; pass a *Future, a *harness.Call or a context", t.name)
+		return fmt.Errorf("eventloop: task %q: Await(nil): nothing to wait for; pass a *Future, a *web.Call or a context", t.name)
 	}
 	select {
 	case <-a.Done():

@@ -9,8 +9,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // A Result is what the download of one URL gave: its size, or its error.
@@ -27,7 +28,7 @@ type Result struct {
 // stops. Errors name the URL; a nil session is an error.
 //
 // Task 1.
-func DownloadSite(t *loop.Task, session *harness.Session, url string) (int, error) {
+func DownloadSite(t *loop.Task, session *web.Session, url string) (int, error) {
 	if session == nil {
 		return 0, fmt.Errorf("DownloadSite(%s): session is nil: pass the session shared by the tasks", url)
 	}
@@ -51,7 +52,7 @@ func DownloadSite(t *loop.Task, session *harness.Session, url string) (int, erro
 // An empty urls makes no request and returns an empty slice.
 //
 // Task 2.
-func DownloadAll(t *loop.Task, newSession func() *harness.Session, urls []string) ([]Result, error) {
+func DownloadAll(t *loop.Task, newSession func() *web.Session, urls []string) ([]Result, error) {
 	if newSession == nil {
 		return nil, errors.New("DownloadAll: newSession is nil: pass a function that makes a Session, such as site.NewSession")
 	}
@@ -102,7 +103,7 @@ func unfinished(results []Result, done []bool, err error) ([]Result, error) {
 // error, reported before any request.
 //
 // Task 3.
-func Download(ctx context.Context, newSession func() *harness.Session, urls []string) ([]Result, error) {
+func Download(ctx context.Context, newSession func() *web.Session, urls []string) ([]Result, error) {
 	if ctx == nil {
 		return nil, errors.New("Download: ctx is nil: pass a context (context.Background() at the top of a program)")
 	}
@@ -125,7 +126,7 @@ func Download(ctx context.Context, newSession func() *harness.Session, urls []st
 }
 
 // Resolve looks up the address of host from inside task t with
-// harness.LegacyLookup, which blocks: so it runs the lookup in an executor
+// workload.LegacyLookup, which blocks: so it runs the lookup in an executor
 // (t.RunInExecutor) and awaits the result, and the loop's other tasks run
 // meanwhile. Errors are LegacyLookup's, or the loop stopping.
 //
@@ -134,7 +135,7 @@ func Resolve(t *loop.Task, host string) (string, error) {
 	var addr string
 	f := t.RunInExecutor(func(ctx context.Context) error {
 		var err error
-		addr, err = harness.LegacyLookup(ctx, host)
+		addr, err = workload.LegacyLookup(ctx, host)
 		return err
 	})
 	if err := t.Await(f); err != nil {

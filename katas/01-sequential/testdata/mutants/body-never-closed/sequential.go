@@ -13,7 +13,8 @@ import (
 	"math/bits"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // A Page is what one download gave: the URL and how many bytes its body had.
@@ -26,7 +27,7 @@ type Page struct {
 // in bytes. It reads the body to the end and closes it, so the session can
 // reuse its connection for the next request. Errors name the URL (the
 // Session's errors already do).
-func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
+func DownloadSite(ctx context.Context, session *web.Session, url string) (int, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
 		return 0, err
@@ -42,7 +43,7 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 // On the first error it stops, and returns the pages read so far with the
 // error. If ctx is cancelled it stops the same way. An empty urls makes no
 // request and returns an empty slice. A nil newSession or out is an error.
-func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, out io.Writer) ([]Page, error) {
+func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, out io.Writer) ([]Page, error) {
 	if newSession == nil {
 		return nil, errors.New("DownloadAll: newSession is nil: pass a function that makes a Session, such as site.NewSession")
 	}
@@ -76,8 +77,8 @@ func Summary(sites int, elapsed time.Duration) string {
 // CPUBound returns the sum of i*i for 0 <= i < n, exactly: for n =
 // 5_000_000 that is 41,666,654,166,667,500,000, too large for a uint64. For
 // n <= 0 the sum is 0 (as Python's sum over an empty range).
-func CPUBound(n int) harness.U128 {
-	var sum harness.U128
+func CPUBound(n int) workload.U128 {
+	var sum workload.U128
 	for i := uint64(0); i < uint64(max(n, 0)); i++ {
 		var carry uint64
 		sum.Lo, carry = bits.Add64(sum.Lo, i*i, 0)
@@ -89,8 +90,8 @@ func CPUBound(n int) harness.U128 {
 // FindSums returns CPUBound(n) for each of numbers, in order, computed one
 // after another. It checks ctx before each number and, if ctx is done,
 // returns the sums computed so far with ctx's error.
-func FindSums(ctx context.Context, numbers []int) ([]harness.U128, error) {
-	sums := make([]harness.U128, 0, len(numbers))
+func FindSums(ctx context.Context, numbers []int) ([]workload.U128, error) {
+	sums := make([]workload.U128, 0, len(numbers))
 	for _, n := range numbers {
 		if err := ctx.Err(); err != nil {
 			return sums, err

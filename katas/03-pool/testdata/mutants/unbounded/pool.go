@@ -10,7 +10,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Page is what the download of one URL gave. DownloadAll returns one Page
@@ -30,7 +30,7 @@ type Page struct {
 // in bytes. It reads the body to the end and closes it, so the session can
 // reuse its connection for the next request. Errors name the URL (the
 // Session's errors already do). It is kata 01's DownloadSite: bring yours.
-func DownloadSite(ctx context.Context, session *harness.Session, url string) (int, error) {
+func DownloadSite(ctx context.Context, session *web.Session, url string) (int, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
 		return 0, err
@@ -54,7 +54,7 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 // Sessions: each worker makes its own Session with newSession when it starts
 // and closes it when it ends. A Session is not safe for concurrent use: no
 // two workers ever share one. newSession itself is called from the workers,
-// so it must be safe for concurrent use (harness.Site.NewSession is).
+// so it must be safe for concurrent use (web.Site.NewSession is).
 //
 // Errors: the first error to happen is returned (it names its URL), and the
 // rest of the work is cancelled: requests in flight are cancelled, no new one
@@ -67,7 +67,7 @@ func DownloadSite(ctx context.Context, session *harness.Session, url string) (in
 // Session it made is closed. An empty urls makes no request and no Session,
 // and returns an empty slice. Zero or negative workers, a nil ctx and a nil
 // newSession are errors that name the argument, returned before any request.
-func DownloadAll(ctx context.Context, newSession func() *harness.Session, urls []string, workers int) ([]Page, error) {
+func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, workers int) ([]Page, error) {
 	switch {
 	case ctx == nil:
 		return nil, errors.New("pool.DownloadAll: ctx is nil: pass the caller's context (context.Background() only at the top of a program)")

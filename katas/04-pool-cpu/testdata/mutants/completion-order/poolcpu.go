@@ -12,7 +12,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // Map calls task(n) for each of numbers on a pool of workers goroutines (no
@@ -30,7 +30,7 @@ import (
 // Map returns only after every goroutine it started has ended. An empty
 // numbers gives an empty result and a nil error, and calls task never. A nil
 // ctx, workers < 1 or a nil task is an error that names it; nothing is run.
-func Map(ctx context.Context, numbers []int, workers int, task func(n int) harness.U128) ([]harness.U128, error) {
+func Map(ctx context.Context, numbers []int, workers int, task func(n int) workload.U128) ([]workload.U128, error) {
 	if ctx == nil {
 		return nil, errors.New("Map: ctx is nil: pass the caller's context (context.Background() only at the very top)")
 	}
@@ -40,12 +40,12 @@ func Map(ctx context.Context, numbers []int, workers int, task func(n int) harne
 	if task == nil {
 		return nil, errors.New("Map: task is nil: pass the function to run on each number")
 	}
-	results := make([]harness.U128, len(numbers))
+	results := make([]workload.U128, len(numbers))
 	finished := make([]bool, len(numbers)) // each index is written by one worker only
 	jobs := make(chan int)                 // indices into numbers
 
 	var mu sync.Mutex
-	var inOrder []harness.U128 // in the order the tasks finish
+	var inOrder []workload.U128 // in the order the tasks finish
 	var wg sync.WaitGroup
 	for range min(workers, len(numbers)) {
 		wg.Go(func() {
@@ -83,17 +83,17 @@ feed:
 	return results, nil
 }
 
-// FindSums returns harness.SumOfSquares(n) for each of numbers, in order,
+// FindSums returns workload.SumOfSquares(n) for each of numbers, in order,
 // computed on a pool of workers goroutines: Map with the CPU task. Every
 // number must be one SumOfSquares takes (0 <= n <= 2^32); otherwise FindSums
 // returns an error that names the first bad number and its index, and
 // computes nothing (a panic on a worker goroutine would crash the whole
 // program). Cancellation and the other errors are Map's.
-func FindSums(ctx context.Context, numbers []int, workers int) ([]harness.U128, error) {
+func FindSums(ctx context.Context, numbers []int, workers int) ([]workload.U128, error) {
 	for i, n := range numbers {
 		if n < 0 || n > 1<<32 {
 			return nil, fmt.Errorf("FindSums: numbers[%d] = %d is out of range: SumOfSquares takes 0 <= n <= 2^32", i, n)
 		}
 	}
-	return Map(ctx, numbers, workers, harness.SumOfSquares)
+	return Map(ctx, numbers, workers, workload.SumOfSquares)
 }

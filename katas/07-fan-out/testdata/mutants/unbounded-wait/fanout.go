@@ -14,7 +14,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Page is the outcome of one URL of DownloadAll.
@@ -39,9 +39,9 @@ type Page struct {
 // rejects a nil ctx).
 //
 // Task 1.
-func DownloadSite(ctx context.Context, client *harness.Client, url string) (int, error) {
+func DownloadSite(ctx context.Context, client *web.Client, url string) (int, error) {
 	if client == nil {
-		return 0, fmt.Errorf("GET %s: DownloadSite: client is nil: pass the *harness.Client made by site.NewClient()", url)
+		return 0, fmt.Errorf("GET %s: DownloadSite: client is nil: pass the *web.Client made by site.NewClient()", url)
 	}
 	resp, err := client.Get(ctx, url)
 	if err != nil {
@@ -72,12 +72,12 @@ func DownloadSite(ctx context.Context, client *harness.Client, url string) (int,
 // an error, reported before any request.
 //
 // Task 2.
-func DownloadAll(ctx context.Context, client *harness.Client, urls []string) ([]Page, error) {
+func DownloadAll(ctx context.Context, client *web.Client, urls []string) ([]Page, error) {
 	if ctx == nil {
 		return nil, errors.New("DownloadAll: ctx is nil: pass the context your caller gave you (context.Background() only at the very top)")
 	}
 	if client == nil {
-		return nil, errors.New("DownloadAll: client is nil: pass the *harness.Client made by site.NewClient()")
+		return nil, errors.New("DownloadAll: client is nil: pass the *web.Client made by site.NewClient()")
 	}
 	pages := make([]Page, len(urls))
 	if len(urls) == 0 {

@@ -12,8 +12,8 @@ import (
 	"math/big"
 	"strconv"
 
-	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // SumTasks returns one "sum-of-squares" task per number, in order, each with
@@ -34,8 +34,8 @@ var limit128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // U128 values, in order. The sums need up to 128 bits: parse them exactly
 // (math/big), never through a float64. An answer that is not a whole number
 // in [0, 2^128) is an error that names its index and quotes it.
-func ParseSums(values []string) ([]harness.U128, error) {
-	sums := make([]harness.U128, len(values))
+func ParseSums(values []string) ([]workload.U128, error) {
+	sums := make([]workload.U128, len(values))
 	mask := new(big.Int).SetUint64(^uint64(0))
 	for i, v := range values {
 		f, ferr := strconv.ParseFloat(v, 64)
@@ -46,21 +46,21 @@ func ParseSums(values []string) ([]harness.U128, error) {
 		}
 		lo := new(big.Int).And(b, mask).Uint64()
 		hi := new(big.Int).Rsh(b, 64).Uint64()
-		sums[i] = harness.U128{Hi: hi, Lo: lo}
+		sums[i] = workload.U128{Hi: hi, Lo: lo}
 	}
 	return sums, nil
 }
 
-// SumsInProcesses computes harness.SumOfSquares of each number on the pool's
+// SumsInProcesses computes workload.SumOfSquares of each number on the pool's
 // worker processes, all at once (one Map), and returns the sums in order. A
 // nil pool or ctx is an error; an empty numbers returns an empty slice and
 // runs nothing; the pool's errors come back wrapped (%w).
-func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]harness.U128, error) {
+func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]workload.U128, error) {
 	if pool == nil || ctx == nil {
 		return nil, errors.New("SumsInProcesses: nil pool or ctx")
 	}
 	if len(numbers) == 0 {
-		return []harness.U128{}, nil
+		return []workload.U128{}, nil
 	}
 	values, err := pool.Map(ctx, SumTasks(numbers))
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Plan says how many goroutines each stage of the pipeline gets.
@@ -114,7 +114,7 @@ type Page struct {
 // makes no request and no Session, and returns an empty slice. A nil ctx,
 // newSession or digest, and a plan with a number below 1, are errors that
 // name the argument, returned before any request.
-func Run(ctx context.Context, newSession func() *harness.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
+func Run(ctx context.Context, newSession func() *web.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
 	switch {
 	case ctx == nil:
 		return nil, errors.New("Run: ctx is nil: pass the caller's context (context.Background() only at the very top)")
@@ -200,7 +200,7 @@ type fetched struct {
 
 // download is one worker of the I/O stage: it downloads the URL of each
 // index it takes from jobs with its own session and sends the body on.
-func download(ctx context.Context, fail context.CancelCauseFunc, session *harness.Session, urls []string, jobs <-chan int, bodies chan<- fetched) {
+func download(ctx context.Context, fail context.CancelCauseFunc, session *web.Session, urls []string, jobs <-chan int, bodies chan<- fetched) {
 	for i := range jobs {
 		if ctx.Err() != nil {
 			return // stopped: take no new request
@@ -219,7 +219,7 @@ func download(ctx context.Context, fail context.CancelCauseFunc, session *harnes
 }
 
 // fetch downloads url whole with session.
-func fetch(ctx context.Context, session *harness.Session, url string) ([]byte, error) {
+func fetch(ctx context.Context, session *web.Session, url string) ([]byte, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // A Plan says how many goroutines each stage of the pipeline gets.
@@ -113,7 +113,7 @@ type Page struct {
 // makes no request and no Session, and returns an empty slice. A nil ctx,
 // newSession or digest, and a plan with a number below 1, are errors that
 // name the argument, returned before any request.
-func Run(ctx context.Context, newSession func() *harness.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
+func Run(ctx context.Context, newSession func() *web.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
 	switch {
 	case ctx == nil:
 		return nil, errors.New("Run: ctx is nil: pass the caller's context (context.Background() only at the very top)")
@@ -154,7 +154,7 @@ func Run(ctx context.Context, newSession func() *harness.Session, urls []string,
 }
 
 // fetch downloads url whole with session.
-func fetch(ctx context.Context, session *harness.Session, url string) ([]byte, error) {
+func fetch(ctx context.Context, session *web.Session, url string) ([]byte, error) {
 	resp, err := session.Get(ctx, url)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package harness
+package workload
 
 import (
 	"fmt"
@@ -53,7 +53,7 @@ const maxSquareBase = 1 << 32
 // n > 2^32 (where i*i would overflow), with a message that says so.
 func SumOfSquares(n int) U128 {
 	if n < 0 || n > maxSquareBase {
-		panic(fmt.Sprintf("harness.SumOfSquares(%d): n must be in [0, 2^32]", n))
+		panic(fmt.Sprintf("workload.SumOfSquares(%d): n must be in [0, 2^32]", n))
 	}
 	var hi, lo uint64
 	for i := uint64(0); i < uint64(n); i++ {

@@ -1,4 +1,4 @@
-package harness_test
+package web_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 var _ = Describe("Session", func() {
@@ -41,7 +42,7 @@ var _ = Describe("Session", func() {
 				url := srv.URL + fakeserver.SmallPath + "?n=1"
 				resp, err := s.Get(ctx, url)
 				Expect(resp).To(BeNil())
-				var httpErr *harness.HTTPError
+				var httpErr *web.HTTPError
 				Expect(errors.As(err, &httpErr)).To(BeTrue(), "got %v", err)
 				Expect(httpErr.URL).To(Equal(url))
 				Expect(httpErr.StatusCode).To(Equal(503))
@@ -71,15 +72,15 @@ var _ = Describe("Session", func() {
 	It("names sessions s1, s2… in the order made, and the Site counts them", func(ctx SpecContext) {
 		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
 		Expect(site.Server()).To(BeIdenticalTo(srv))
-		Expect(site.Made()).To(BeZero())
-		Expect(site.Open()).To(BeZero())
+		Expect(site.SessionsMade()).To(BeZero())
+		Expect(site.SessionsOpen()).To(BeZero())
 		a, b, c := site.NewSession(), site.NewSession(), site.NewSession()
 		defer a.Close()
 		defer b.Close()
 		defer c.Close()
 		Expect([]string{a.ID(), b.ID(), c.ID()}).To(Equal([]string{"s1", "s2", "s3"}))
-		Expect(site.Made()).To(Equal(3))
-		Expect(site.Open()).To(Equal(3))
+		Expect(site.SessionsMade()).To(Equal(3))
+		Expect(site.SessionsOpen()).To(Equal(3))
 
 		mustRead(ctx, c, srv.URL+fakeserver.BigPath)
 		mustRead(ctx, a, srv.URL+fakeserver.BigPath)
@@ -89,12 +90,12 @@ var _ = Describe("Session", func() {
 		Expect(st.Connections).To(Equal(2), "a connection per session")
 
 		Expect(b.Close()).To(Succeed())
-		Expect(site.Open()).To(Equal(2))
+		Expect(site.SessionsOpen()).To(Equal(2))
 		Expect(b.Close()).To(Succeed())
-		Expect(site.Open()).To(Equal(2), "closing twice counts once")
-		Expect(site.Made()).To(Equal(3))
+		Expect(site.SessionsOpen()).To(Equal(2), "closing twice counts once")
+		Expect(site.SessionsMade()).To(Equal(3))
 
-		other := harness.NewSite(srv).NewSession()
+		other := web.NewSite(srv).NewSession()
 		defer other.Close()
 		Expect(other.ID()).To(Equal("s1"), "each Site counts its own")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -102,10 +103,10 @@ var _ = Describe("Session", func() {
 	Describe("errors that need no network", func() {
 		var (
 			srv *fakeserver.Server
-			s   *harness.Session
+			s   *web.Session
 		)
 		BeforeEach(func() {
-			var site *harness.Site
+			var site *web.Site
 			srv, site = newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
 			s = newSession(site)
 		})
@@ -137,13 +138,13 @@ var _ = Describe("Session", func() {
 			Expect(s.Close()).To(Succeed())
 			url := srv.URL + fakeserver.BigPath
 			_, err := s.Get(ctx, url)
-			Expect(errors.Is(err, harness.ErrSessionClosed)).To(BeTrue())
+			Expect(errors.Is(err, web.ErrSessionClosed)).To(BeTrue())
 			Expect(err.Error()).To(Equal("GET " + url + ": harness: Session used after Close (session s1)"))
 			Expect(srv.Stats().Requests).To(BeZero())
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("says so for a nil *Session, and closing one is harmless", func(ctx SpecContext) {
-			var nilSession *harness.Session
+			var nilSession *web.Session
 			_, err := nilSession.Get(ctx, srv.URL)
 			Expect(err).To(MatchError(ContainSubstring("GET " + srv.URL + ": harness: nil *Session (make one with site.NewSession())")))
 			Expect(nilSession.Close()).To(Succeed())
@@ -156,7 +157,7 @@ var _ = Describe("Session", func() {
 		url := srv.URL + fakeserver.BigPath
 		_, err := s.Get(ctx, url)
 		Expect(err).To(MatchError(HavePrefix("GET " + url + ": ")))
-		var httpErr *harness.HTTPError
+		var httpErr *web.HTTPError
 		Expect(errors.As(err, &httpErr)).To(BeFalse())
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -164,7 +165,7 @@ var _ = Describe("Session", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
+			s := web.NewSite(srv).NewSession()
 			defer s.Close()
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(10*time.Millisecond, cancel)
@@ -181,7 +182,7 @@ var _ = Describe("Session", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
+			s := web.NewSite(srv).NewSession()
 			defer s.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -196,9 +197,9 @@ var _ = Describe("Session", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
+			s := web.NewSite(srv).NewSession()
 			defer s.Close()
-			baton := make(chan *harness.Session, 1)
+			baton := make(chan *web.Session, 1)
 			var wg sync.WaitGroup
 			for _, u := range fakeserver.SitesN(srv.URL, 4) {
 				wg.Go(func() {
@@ -222,7 +223,7 @@ var _ = Describe("Session", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Request: 1}))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
+			s := web.NewSite(srv).NewSession()
 			defer s.Close()
 			url := srv.URL + fakeserver.BigPath
 
@@ -241,7 +242,7 @@ var _ = Describe("Session", func() {
 			Expect(srv.Stats().InFlight).To(Equal(1))
 
 			_, err := s.Get(context.Background(), url)
-			Expect(errors.Is(err, harness.ErrConcurrentUse)).To(BeTrue(), "got %v", err)
+			Expect(errors.Is(err, web.ErrConcurrentUse)).To(BeTrue(), "got %v", err)
 			Expect(err.Error()).To(HavePrefix("GET " + url + ": harness: Session used by two goroutines at once (session s1)"))
 			Expect(err.Error()).To(ContainSubstring(`kata 03, README: "One session per worker"`))
 			Expect(srv.Stats().Requests).To(Equal(1), "the refused Get sent nothing")

@@ -1,4 +1,4 @@
-package harness
+package web
 
 import (
 	"context"
@@ -23,17 +23,17 @@ import (
 func DialSession(baseURL, id string) (*Session, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return nil, fmt.Errorf("harness.DialSession(%q): want the base URL of a fake server, such as http://127.0.0.1:41234", baseURL)
+		return nil, fmt.Errorf("web.DialSession(%q): want the base URL of a fake server, such as http://127.0.0.1:41234", baseURL)
 	}
 	host, port, err := net.SplitHostPort(u.Host)
 	if err != nil {
-		return nil, fmt.Errorf("harness.DialSession(%q): want host:port: %v", baseURL, err)
+		return nil, fmt.Errorf("web.DialSession(%q): want host:port: %v", baseURL, err)
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return nil, fmt.Errorf("harness.DialSession(%q): only loopback addresses are allowed (the katas never leave this machine)", baseURL)
+		return nil, fmt.Errorf("web.DialSession(%q): only loopback addresses are allowed (the katas never leave this machine)", baseURL)
 	}
 	if id == "" {
-		return nil, fmt.Errorf("harness.DialSession(%q): the session needs a non-empty id", baseURL)
+		return nil, fmt.Errorf("web.DialSession(%q): the session needs a non-empty id", baseURL)
 	}
 	addr := net.JoinHostPort(host, port)
 	d := &net.Dialer{Timeout: 10 * time.Second}

@@ -1,4 +1,4 @@
-package harness_test
+package web_test
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // isDone reports whether c has finished, without waiting.
-func isDone(c *harness.Call) bool {
+func isDone(c *web.Call) bool {
 	select {
 	case <-c.Done():
 		return true
@@ -29,13 +30,13 @@ var _ = Describe("Begin and Call", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
+			s := web.NewSite(srv).NewSession()
 			defer s.Close()
 
 			const n = 12
 			urls := fakeserver.SitesN(srv.URL, n)
 			start := time.Now()
-			calls := make([]*harness.Call, n)
+			calls := make([]*web.Call, n)
 			for i, u := range urls {
 				calls[i] = s.Begin(context.Background(), u)
 			}
@@ -58,7 +59,7 @@ var _ = Describe("Begin and Call", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
+			s := web.NewSite(srv).NewSession()
 			defer s.Close()
 			c := s.Begin(context.Background(), srv.URL+fakeserver.SmallPath)
 			time.Sleep(999 * time.Millisecond)
@@ -97,7 +98,7 @@ var _ = Describe("Begin and Call", func() {
 			c = s.Begin(ctx, url)
 			Expect(isDone(c)).To(BeTrue())
 			_, err = c.Body()
-			Expect(errors.Is(err, harness.ErrSessionClosed)).To(BeTrue())
+			Expect(errors.Is(err, web.ErrSessionClosed)).To(BeTrue())
 			Expect(err).To(MatchError(ContainSubstring(url)))
 			Expect(srv.Stats().Requests).To(BeZero())
 		}, SpecTimeout(harness.SpecTimeout))
@@ -109,9 +110,9 @@ var _ = Describe("Begin and Call", func() {
 			url := srv.URL + fakeserver.SmallPath
 			body, err := s.Begin(ctx, url).Body()
 			Expect(body).To(BeNil())
-			var httpErr *harness.HTTPError
+			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "got %v", err)
-			Expect(*httpErr).To(Equal(harness.HTTPError{URL: url, StatusCode: 502}))
+			Expect(*httpErr).To(Equal(web.HTTPError{URL: url, StatusCode: 502}))
 			_, err = s.Begin(ctx, url).Body()
 			Expect(err).NotTo(HaveOccurred())
 			Expect(srv.Stats().Connections).To(Equal(1))
@@ -131,7 +132,7 @@ var _ = Describe("Begin and Call", func() {
 			harness.Virtual(func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
 				defer srv.Close()
-				s := harness.NewSite(srv).NewSession()
+				s := web.NewSite(srv).NewSession()
 				defer s.Close()
 				ctx, cancel := context.WithCancel(context.Background())
 				url := srv.URL + fakeserver.BigPath
@@ -154,18 +155,18 @@ var _ = Describe("Begin and Call", func() {
 			before := goleak.IgnoreCurrent()
 			s := site.NewSession()
 			urls := fakeserver.SitesN(srv.URL, 8)
-			var calls []*harness.Call
+			var calls []*web.Call
 			for _, u := range urls {
 				calls = append(calls, s.Begin(ctx, u))
 			}
 			Expect(s.Close()).To(Succeed())
-			Expect(site.Open()).To(BeZero())
+			Expect(site.SessionsOpen()).To(BeZero())
 			for _, c := range calls {
 				_, err := c.Body()
 				Expect(err).NotTo(HaveOccurred(), "a call begun before Close finishes")
 			}
 			_, err := s.Begin(ctx, urls[0]).Body()
-			Expect(errors.Is(err, harness.ErrSessionClosed)).To(BeTrue())
+			Expect(errors.Is(err, web.ErrSessionClosed)).To(BeTrue())
 			// The server still runs: only the session's goroutines (its
 			// calls and its connections) must be gone.
 			Expect(goleak.Find(before)).To(Succeed())
@@ -176,8 +177,8 @@ var _ = Describe("Begin and Call", func() {
 		harness.Virtual(func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
 			defer srv.Close()
-			s := harness.NewSite(srv).NewSession()
-			var calls []*harness.Call
+			s := web.NewSite(srv).NewSession()
+			var calls []*web.Call
 			for _, u := range fakeserver.SitesN(srv.URL, 5) {
 				calls = append(calls, s.Begin(context.Background(), u))
 			}

@@ -1,4 +1,4 @@
-package harness
+package workload
 
 import "fmt"
 
@@ -28,7 +28,7 @@ const DigestRounds = 250
 // concurrent use (it only reads body). It panics if rounds is negative.
 func Digest(body []byte, rounds int) uint64 {
 	if rounds < 0 {
-		panic(fmt.Sprintf("harness.Digest: rounds = %d: must be 0 or more", rounds))
+		panic(fmt.Sprintf("workload.Digest: rounds = %d: must be 0 or more", rounds))
 	}
 	const (
 		offset64 = 14695981039346656037

@@ -1,10 +1,10 @@
-package harness_test
+package workload_test
 
 import (
 	"testing"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
-	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
 // TestDigestValues pins Digest's values: kata 11's specs compare the
@@ -27,15 +27,15 @@ func TestDigestValues(t *testing.T) {
 	}
 	for _, c := range cases {
 		for range 2 { // the same value every time
-			if got := harness.Digest(c.body, c.rounds); got != c.want {
+			if got := workload.Digest(c.body, c.rounds); got != c.want {
 				t.Errorf("%s: Digest = %#x, want %#x", c.name, got, c.want)
 			}
 		}
 	}
-	if harness.Digest(big, 2) == harness.Digest(big, 3) {
+	if workload.Digest(big, 2) == workload.Digest(big, 3) {
 		t.Errorf("Digest(big, 2) == Digest(big, 3): each round must change the value")
 	}
-	if harness.Digest([]byte("ab"), 1) == harness.Digest([]byte("ba"), 1) {
+	if workload.Digest([]byte("ab"), 1) == workload.Digest([]byte("ba"), 1) {
 		t.Errorf("Digest(ab) == Digest(ba): the order of the bytes must count")
 	}
 }
@@ -47,7 +47,7 @@ func TestDigestPanicsOnNegativeRounds(t *testing.T) {
 			t.Errorf("Digest(body, -1) did not panic")
 		}
 	}()
-	harness.Digest([]byte("x"), -1)
+	workload.Digest([]byte("x"), -1)
 }
 
 // BenchmarkDigest measures the cost of one page's digest at DigestRounds,
@@ -56,6 +56,6 @@ func TestDigestPanicsOnNegativeRounds(t *testing.T) {
 func BenchmarkDigest(b *testing.B) {
 	big, _ := fakeserver.Body(fakeserver.BigPath)
 	for b.Loop() {
-		harness.Digest(big, harness.DigestRounds)
+		workload.Digest(big, workload.DigestRounds)
 	}
 }

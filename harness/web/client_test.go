@@ -1,4 +1,4 @@
-package harness_test
+package web_test
 
 import (
 	"context"
@@ -13,10 +13,11 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // clientRead GETs url with c and returns the body, read whole and closed.
-func clientRead(ctx context.Context, c *harness.Client, url string) ([]byte, error) {
+func clientRead(ctx context.Context, c *web.Client, url string) ([]byte, error) {
 	resp, err := c.Get(ctx, url)
 	if err != nil {
 		return nil, err
@@ -31,7 +32,7 @@ var _ = Describe("Client", func() {
 			const n = 200
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
 			defer srv.Close()
-			site := harness.NewSite(srv)
+			site := web.NewSite(srv)
 			c := site.NewClient()
 			urls := fakeserver.SitesN(srv.URL, n)
 			before := len(harness.BubbleGoroutines())
@@ -56,17 +57,17 @@ var _ = Describe("Client", func() {
 			st := srv.Stats()
 			Expect(st.PeakInFlight).To(Equal(n))
 			Expect(st.Sessions).To(Equal([]string{c.ID()}), "one session ID, stamped on every request")
-			Expect(site.Made()).To(Equal(1))
-			Expect(site.Open()).To(Equal(1))
+			Expect(site.SessionsMade()).To(Equal(1))
+			Expect(site.SessionsOpen()).To(Equal(1))
 
 			Expect(c.Close()).To(Succeed())
 			Expect(c.Close()).To(Succeed(), "Close may be called twice")
-			Expect(site.Open()).To(Equal(0), "a closed Client is no longer open")
+			Expect(site.SessionsOpen()).To(Equal(0), "a closed Client is no longer open")
 			synctest.Wait()
 			Expect(harness.BubbleGoroutines()).To(HaveLen(before), "Close closed every idle connection, and their goroutines ended")
 
 			_, err := c.Get(context.Background(), urls[0])
-			Expect(err).To(MatchError(harness.ErrClientClosed))
+			Expect(err).To(MatchError(web.ErrClientClosed))
 			Expect(err).To(MatchError(ContainSubstring(urls[0])))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -79,7 +80,7 @@ var _ = Describe("Client", func() {
 		url := srv.URL + fakeserver.BigPath
 
 		_, err := c.Get(ctx, url)
-		var httpErr *harness.HTTPError
+		var httpErr *web.HTTPError
 		Expect(errors.As(err, &httpErr)).To(BeTrue())
 		Expect(httpErr.StatusCode).To(Equal(500))
 		Expect(err).To(MatchError(ContainSubstring(url)))
@@ -89,7 +90,7 @@ var _ = Describe("Client", func() {
 		Expect(err).To(MatchError(ContainSubstring("nil context")))
 		_, err = c.Get(ctx, "::nope::")
 		Expect(err).To(MatchError(ContainSubstring("malformed URL")))
-		var nilClient *harness.Client
+		var nilClient *web.Client
 		_, err = nilClient.Get(ctx, url)
 		Expect(err).To(MatchError(ContainSubstring("nil *Client")))
 		Expect(nilClient.Close()).To(Succeed())
@@ -98,24 +99,5 @@ var _ = Describe("Client", func() {
 		cancel()
 		_, err = c.Get(cancelled, url)
 		Expect(err).To(MatchError(context.Canceled))
-	}, SpecTimeout(harness.SpecTimeout))
-})
-
-var _ = Describe("BubbleGoroutines", func() {
-	It("lists the goroutines of the running bubble only, and nothing outside one", func(SpecContext) {
-		Expect(harness.BubbleGoroutines()).To(BeNil(), "outside a bubble")
-		harness.Virtual(func() {
-			base := len(harness.BubbleGoroutines())
-			Expect(base).To(BeNumerically(">=", 1), "the caller's own goroutine is in the bubble")
-			block := make(chan struct{})
-			go func() { <-block }()
-			synctest.Wait()
-			gs := harness.BubbleGoroutines()
-			Expect(gs).To(HaveLen(base + 1))
-			Expect(gs).To(ContainElement(ContainSubstring("chan receive")))
-			close(block)
-			synctest.Wait()
-			Expect(harness.BubbleGoroutines()).To(HaveLen(base))
-		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

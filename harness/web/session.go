@@ -1,4 +1,4 @@
-package harness
+package web
 
 import (
 	"context"
@@ -41,11 +41,11 @@ func (s *Site) NewSession() *Session {
 	}
 }
 
-// Made returns how many Sessions NewSession has made.
-func (s *Site) Made() int { return int(s.made.Load()) }
+// SessionsMade returns how many Sessions NewSession has made.
+func (s *Site) SessionsMade() int { return int(s.made.Load()) }
 
-// Open returns how many Sessions were made and not yet closed.
-func (s *Site) Open() int { return int(s.made.Load() - s.closed.Load()) }
+// SessionsOpen returns how many Sessions were made and not yet closed.
+func (s *Site) SessionsOpen() int { return int(s.made.Load() - s.closed.Load()) }
 
 // A Session is an HTTP client session like Python's requests.Session: it
 // keeps its connections open between requests (keep-alive), so a run that

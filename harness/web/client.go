@@ -1,4 +1,4 @@
-package harness
+package web
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 //
 // The pool opens as many connections as there are requests in flight at once
 // and keeps some of them for reuse; Close closes the idle ones. A Client
-// counts as a session in its Site's Made and Open.
+// counts as a session in its Site's SessionsMade and SessionsOpen.
 //
 // A Client is made by Site.NewClient; whoever made it must Close it, after
 // every goroutine that uses it has finished.

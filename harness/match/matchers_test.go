@@ -1,7 +1,8 @@
-package harness_test
+package match_test
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/match"
 )
 
 // failure returns the message with which Expect(actual).To(m) fails, or ""
@@ -45,11 +47,11 @@ func span(session string, start, end float64, uri string) fakeserver.Span {
 var _ = Describe("Matchers", func() {
 	Describe("HavePeakInFlight", func() {
 		It("passes on the exact peak", func(SpecContext) {
-			Expect(fakeserver.Stats{PeakInFlight: 5, Requests: 160}).To(harness.HavePeakInFlight(5))
+			Expect(fakeserver.Stats{PeakInFlight: 5, Requests: 160}).To(match.HavePeakInFlight(5))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains a peak above the number: an unbounded pool", func(SpecContext) {
-			msg := failure(fakeserver.Stats{PeakInFlight: 160, Requests: 160}, harness.HavePeakInFlight(5))
+			msg := failure(fakeserver.Stats{PeakInFlight: 160, Requests: 160}, match.HavePeakInFlight(5))
 			Expect(msg).To(HavePrefix("Expected the server to see at most 5 requests in flight at once, and that many at some moment.\n" +
 				"It saw a peak of 160 (out of 160 requests).\n"))
 			Expect(msg).To(ContainSubstring("More at once than asked for usually means one goroutine per URL instead of a bounded pool"))
@@ -57,72 +59,72 @@ var _ = Describe("Matchers", func() {
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains a peak of 1: the requests ran in sequence", func(SpecContext) {
-			msg := failure(fakeserver.Stats{PeakInFlight: 1, Requests: 160}, harness.HavePeakInFlight(5))
+			msg := failure(fakeserver.Stats{PeakInFlight: 1, Requests: 160}, match.HavePeakInFlight(5))
 			Expect(msg).To(ContainSubstring("It saw a peak of 1 (out of 160 requests).\nOne at a time means the requests ran in sequence"))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains a peak below the number: fewer workers, or workers waiting for each other", func(SpecContext) {
-			msg := failure(fakeserver.Stats{PeakInFlight: 3, Requests: 160}, harness.HavePeakInFlight(5))
+			msg := failure(fakeserver.Stats{PeakInFlight: 3, Requests: 160}, match.HavePeakInFlight(5))
 			Expect(msg).To(ContainSubstring("It saw a peak of 3 (out of 160 requests).\nFewer at once than asked for usually means fewer workers were started"))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("says when a negated match held", func(SpecContext) {
-			msg := negatedFailure(fakeserver.Stats{PeakInFlight: 5}, harness.HavePeakInFlight(5))
+			msg := negatedFailure(fakeserver.Stats{PeakInFlight: 5}, match.HavePeakInFlight(5))
 			Expect(msg).To(HavePrefix("Expected the opposite of this, but it held:\nExpected the server to see at most 5"))
-			Expect(negatedFailure(fakeserver.Stats{PeakInFlight: 4}, harness.HavePeakInFlight(5))).To(BeEmpty())
+			Expect(negatedFailure(fakeserver.Stats{PeakInFlight: 4}, match.HavePeakInFlight(5))).To(BeEmpty())
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("fails clearly on something that is not a fakeserver.Stats", func(SpecContext) {
-			Expect(failure(42, harness.HavePeakInFlight(5))).To(ContainSubstring("fakeserver.Stats"))
-			Expect(failure(&fakeserver.Stats{PeakInFlight: 5}, harness.HavePeakInFlight(5))).To(ContainSubstring("fakeserver.Stats"))
+			Expect(failure(42, match.HavePeakInFlight(5))).To(ContainSubstring("fakeserver.Stats"))
+			Expect(failure(&fakeserver.Stats{PeakInFlight: 5}, match.HavePeakInFlight(5))).To(ContainSubstring("fakeserver.Stats"))
 		}, SpecTimeout(harness.SpecTimeout))
 	})
 
 	Describe("HaveUsedSessions", func() {
 		It("passes on the exact number of sessions", func(SpecContext) {
-			Expect(fakeserver.Stats{Sessions: []string{"s1", "s2"}}).To(harness.HaveUsedSessions(2))
-			Expect(fakeserver.Stats{}).To(harness.HaveUsedSessions(0))
+			Expect(fakeserver.Stats{Sessions: []string{"s1", "s2"}}).To(match.HaveUsedSessions(2))
+			Expect(fakeserver.Stats{}).To(match.HaveUsedSessions(0))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains more sessions than expected: a Session per request", func(SpecContext) {
-			msg := failure(fakeserver.Stats{Sessions: []string{"s1", "s2", "s3"}}, harness.HaveUsedSessions(2))
+			msg := failure(fakeserver.Stats{Sessions: []string{"s1", "s2", "s3"}}, match.HaveUsedSessions(2))
 			Expect(msg).To(HavePrefix("Expected the requests to come from exactly 2 session(s); the server saw 3: s1, s2, s3.\n" +
 				"More sessions than expected usually means a new Session per request"))
 			Expect(msg).To(HaveSuffix(`See your kata's README, "Sessions".`))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains fewer sessions than expected: one Session shared between workers", func(SpecContext) {
-			msg := failure(fakeserver.Stats{Sessions: []string{"s1"}}, harness.HaveUsedSessions(5))
+			msg := failure(fakeserver.Stats{Sessions: []string{"s1"}}, match.HaveUsedSessions(5))
 			Expect(msg).To(HavePrefix("Expected the requests to come from exactly 5 session(s); the server saw 1: s1.\n" +
 				"Fewer sessions than expected usually means one Session shared between workers"))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("says when no request carried a session, and shortens a long list", func(SpecContext) {
-			Expect(failure(fakeserver.Stats{}, harness.HaveUsedSessions(1))).
+			Expect(failure(fakeserver.Stats{}, match.HaveUsedSessions(1))).
 				To(ContainSubstring("the server saw 0: none (no request carried a session header).\n"))
 			var many []string
 			for i := range 15 {
 				many = append(many, fmt.Sprintf("s%d", i+1))
 			}
-			Expect(failure(fakeserver.Stats{Sessions: many}, harness.HaveUsedSessions(1))).
+			Expect(failure(fakeserver.Stats{Sessions: many}, match.HaveUsedSessions(1))).
 				To(ContainSubstring("the server saw 15: s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 … and 3 more.\n"))
 		}, SpecTimeout(harness.SpecTimeout))
 	})
 
 	Describe("HaveOpenedConnections", func() {
 		It("passes on the exact number of connections", func(SpecContext) {
-			Expect(fakeserver.Stats{Connections: 1, Requests: 160}).To(harness.HaveOpenedConnections(1))
+			Expect(fakeserver.Stats{Connections: 1, Requests: 160}).To(match.HaveOpenedConnections(1))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains extra connections: a body not read and closed", func(SpecContext) {
-			msg := failure(fakeserver.Stats{Connections: 160, Requests: 160}, harness.HaveOpenedConnections(1))
+			msg := failure(fakeserver.Stats{Connections: 160, Requests: 160}, match.HaveOpenedConnections(1))
 			Expect(msg).To(HavePrefix("Expected 1 connection(s) to the server; it saw 160 for 160 requests.\n" +
 				"Extra connections usually mean a response body that was not read and closed"))
 			Expect(msg).To(HaveSuffix(`See your kata's README, "Sessions".`))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains fewer connections than expected", func(SpecContext) {
-			msg := failure(fakeserver.Stats{Connections: 2, Requests: 160}, harness.HaveOpenedConnections(5))
+			msg := failure(fakeserver.Stats{Connections: 2, Requests: 160}, match.HaveOpenedConnections(5))
 			Expect(msg).To(HavePrefix("Expected 5 connection(s) to the server; it saw 2 for 160 requests.\n" +
 				"Fewer connections than expected usually means fewer sessions or workers than asked for."))
 		}, SpecTimeout(harness.SpecTimeout))
@@ -135,7 +137,7 @@ var _ = Describe("Matchers", func() {
 				span("s2", 0, 2, "/c"), span("s2", 2, 3, "/d"),
 				span("", 0, 3, "/e"), span("", 0, 3, "/f"),
 			}}
-			Expect(st).To(harness.UseEachSessionOneAtATime())
+			Expect(st).To(match.UseEachSessionOneAtATime())
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("names every shared session, in order, with its peak", func(SpecContext) {
@@ -144,7 +146,7 @@ var _ = Describe("Matchers", func() {
 				span("s1", 0, 5, "/c"), span("s1", 1, 5, "/d"), span("s1", 2, 5, "/e"),
 				span("s3", 0, 1, "/f"),
 			}}
-			msg := failure(st, harness.UseEachSessionOneAtATime())
+			msg := failure(st, match.UseEachSessionOneAtATime())
 			Expect(msg).To(HavePrefix("Expected each session to have at most one request in flight at a time.\n" +
 				"These sessions had more at once: s1 (3 at once), s2 (2 at once).\n"))
 			Expect(msg).To(ContainSubstring("Give each worker its own Session, made once when the worker starts."))
@@ -163,27 +165,27 @@ var _ = Describe("Matchers", func() {
 		}
 
 		It("passes on the same paths and queries in the same order, whatever the host", func(SpecContext) {
-			Expect(stats("/a?n=0", "/b?n=1", "/c?n=2")).To(harness.HaveRequestedInOrder(urls))
-			Expect(stats("/?n=0", "/")).To(harness.HaveRequestedInOrder([]string{"http://h?n=0", "http://other:8080"}),
+			Expect(stats("/a?n=0", "/b?n=1", "/c?n=2")).To(match.HaveRequestedInOrder(urls))
+			Expect(stats("/?n=0", "/")).To(match.HaveRequestedInOrder([]string{"http://h?n=0", "http://other:8080"}),
 				"a URL with no path is requested as /")
-			Expect(stats()).To(harness.HaveRequestedInOrder(nil))
+			Expect(stats()).To(match.HaveRequestedInOrder(nil))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("names the first difference", func(SpecContext) {
-			msg := failure(stats("/a?n=0", "/c?n=2", "/b?n=1"), harness.HaveRequestedInOrder(urls))
+			msg := failure(stats("/a?n=0", "/c?n=2", "/b?n=1"), match.HaveRequestedInOrder(urls))
 			Expect(msg).To(Equal("Expected 3 requests in the order of the URL list; the server saw 3.\n" +
 				"The first difference is request #2: expected /b?n=1, saw /c?n=2.\n" +
 				"A sequential download must request the URLs one after another, in the order given."))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("names the first missing request", func(SpecContext) {
-			msg := failure(stats("/a?n=0"), harness.HaveRequestedInOrder(urls))
+			msg := failure(stats("/a?n=0"), match.HaveRequestedInOrder(urls))
 			Expect(msg).To(Equal("Expected 3 requests in the order of the URL list; the server saw 1.\n" +
 				"The first missing request is /b?n=1: the run stopped early, or skipped URLs."))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("names the first extra request", func(SpecContext) {
-			msg := failure(stats("/a?n=0", "/b?n=1", "/c?n=2", "/a?n=0"), harness.HaveRequestedInOrder(urls))
+			msg := failure(stats("/a?n=0", "/b?n=1", "/c?n=2", "/a?n=0"), match.HaveRequestedInOrder(urls))
 			Expect(msg).To(Equal("Expected 3 requests in the order of the URL list; the server saw 4.\n" +
 				"The first extra request is /a?n=0: some URLs were requested twice."))
 		}, SpecTimeout(harness.SpecTimeout))
@@ -191,36 +193,36 @@ var _ = Describe("Matchers", func() {
 
 	Describe("TakeExactly", func() {
 		It("passes on the exact duration", func(SpecContext) {
-			Expect(3 * time.Second).To(harness.TakeExactly(3 * time.Second))
-			Expect(3*time.Second + 1).NotTo(harness.TakeExactly(3 * time.Second))
+			Expect(3 * time.Second).To(match.TakeExactly(3 * time.Second))
+			Expect(3*time.Second + 1).NotTo(match.TakeExactly(3 * time.Second))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains a longer run: less overlap", func(SpecContext) {
-			msg := failure(6*time.Second, harness.TakeExactly(3*time.Second))
+			msg := failure(6*time.Second, match.TakeExactly(3*time.Second))
 			Expect(msg).To(HavePrefix("Expected the run to take exactly 3s of virtual time; it took 6s (2.00× the expected).\n" +
 				"Longer than expected usually means less overlap than asked for"))
 			Expect(msg).To(HaveSuffix(`See your kata's README, "Virtual time".`))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains a shorter run: an unbounded pool, or requests never made", func(SpecContext) {
-			msg := failure(100*time.Millisecond, harness.TakeExactly(3200*time.Millisecond))
+			msg := failure(100*time.Millisecond, match.TakeExactly(3200*time.Millisecond))
 			Expect(msg).To(HavePrefix("Expected the run to take exactly 3.2s of virtual time; it took 100ms (0.03× the expected).\n" +
 				"Shorter than expected usually means more requests at once than allowed"))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("gives no ratio when zero time was expected", func(SpecContext) {
-			Expect(failure(time.Second, harness.TakeExactly(0))).To(HavePrefix("Expected the run to take exactly 0s of virtual time; it took 1s.\n"))
+			Expect(failure(time.Second, match.TakeExactly(0))).To(HavePrefix("Expected the run to take exactly 0s of virtual time; it took 1s.\n"))
 		}, SpecTimeout(harness.SpecTimeout))
 	})
 
 	Describe("BeFasterThan", func() {
 		It("passes on a speed-up of at least the ratio", func(SpecContext) {
-			Expect(2 * time.Second).To(harness.BeFasterThan(4*time.Second, 2))
-			Expect(time.Second).To(harness.BeFasterThan(4*time.Second, 2))
+			Expect(2 * time.Second).To(match.BeFasterThan(4*time.Second, 2))
+			Expect(time.Second).To(match.BeFasterThan(4*time.Second, 2))
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("explains too small a speed-up, with the numbers", func(SpecContext) {
-			msg := failure(3*time.Second, harness.BeFasterThan(4*time.Second, 2))
+			msg := failure(3*time.Second, match.BeFasterThan(4*time.Second, 2))
 			Expect(msg).To(HavePrefix("Expected a speed-up of at least 2.00× over the baseline of 4s (so at most 2s);\n" +
 				"it took 3s: a speed-up of 1.33×.\n" +
 				"No speed-up usually means the work did not run in parallel"))
@@ -228,7 +230,7 @@ var _ = Describe("Matchers", func() {
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("fails on a zero duration, which is no measurement", func(SpecContext) {
-			Expect(failure(time.Duration(0), harness.BeFasterThan(4*time.Second, 2))).To(ContainSubstring("it took 0s: a speed-up of 0.00×."))
+			Expect(failure(time.Duration(0), match.BeFasterThan(4*time.Second, 2))).To(ContainSubstring("it took 0s: a speed-up of 0.00×."))
 		}, SpecTimeout(harness.SpecTimeout))
 	})
 
@@ -237,12 +239,16 @@ var _ = Describe("Matchers", func() {
 		s := newSession(site)
 		urls := fakeserver.SitesN(srv.URL, 6)
 		for _, u := range urls {
-			mustRead(ctx, s, u)
+			resp, err := s.Get(ctx, u)
+			Expect(err).NotTo(HaveOccurred())
+			_, err = io.Copy(io.Discard, resp.Body)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.Body.Close()).To(Succeed())
 		}
 		st := srv.Stats()
 		Expect(st).To(SatisfyAll(
-			harness.HavePeakInFlight(1), harness.HaveUsedSessions(1), harness.HaveOpenedConnections(1),
-			harness.UseEachSessionOneAtATime(), harness.HaveRequestedInOrder(urls),
+			match.HavePeakInFlight(1), match.HaveUsedSessions(1), match.HaveOpenedConnections(1),
+			match.UseEachSessionOneAtATime(), match.HaveRequestedInOrder(urls),
 		))
 	}, SpecTimeout(harness.SpecTimeout))
 })

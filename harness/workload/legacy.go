@@ -1,4 +1,4 @@
-package harness
+package workload
 
 import (
 	"context"
@@ -23,17 +23,17 @@ const LookupDelay = 100 * time.Millisecond
 // ctx is an error. LegacyLookup is safe for concurrent use.
 func LegacyLookup(ctx context.Context, host string) (string, error) {
 	if ctx == nil {
-		return "", errors.New("harness.LegacyLookup: nil context")
+		return "", errors.New("workload.LegacyLookup: nil context")
 	}
 	if host == "" {
-		return "", errors.New("harness.LegacyLookup: empty host name")
+		return "", errors.New("workload.LegacyLookup: empty host name")
 	}
 	timer := time.NewTimer(LookupDelay)
 	defer timer.Stop()
 	select {
 	case <-timer.C:
 	case <-ctx.Done():
-		return "", fmt.Errorf("harness.LegacyLookup(%q): %w", host, ctx.Err())
+		return "", fmt.Errorf("workload.LegacyLookup(%q): %w", host, ctx.Err())
 	}
 	h := fnv.New32a()
 	h.Write([]byte(host))
