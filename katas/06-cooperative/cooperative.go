@@ -41,8 +41,8 @@ func DownloadSite(t *loop.Task, session *harness.Session, url string) (int, erro
 // error of DownloadAll.
 //
 // Its error is for what stops the whole download: a nil newSession (an
-// error that names newSession), or the
-// loop stopping (then the Results of the unfinished URLs carry that error).
+// error that names newSession), or the loop stopping (then the Results of
+// the unfinished URLs carry that error).
 // An empty urls makes no request and returns an empty slice.
 //
 // Task 2.
