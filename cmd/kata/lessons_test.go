@@ -297,9 +297,9 @@ func specSources(t *testing.T, root string, k kata) []string {
 }
 
 var (
-	headingRE     = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*$`)
+	headingRE    = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*$`)
 	lessonTaskRE = regexp.MustCompile(`^Task ([0-9]+): (.+)$`)
-	specTaskRE    = regexp.MustCompile(`Describe\("Task ([0-9]+): ([^"]+)"`)
+	specTaskRE   = regexp.MustCompile(`Describe\("Task ([0-9]+): ([^"]+)"`)
 	// sectionRefRE is a spec's pointer to a README section: README, "X" (or
 	// README: "X", README's "X"), in a comment or inside a string literal.
 	sectionRefRE = regexp.MustCompile(`README(?:'s|,|:)?\s*\\?"([^"\\]+)\\?"`)
@@ -464,7 +464,9 @@ func skeletonProblems(k kata, readme string, specs []string) []string {
 // mdHeading "Task 4: Resolve: a blocking call moved off the loop" contains the
 // spec's "Resolve, a blocking call moved off the loop".
 func containsWords(s, sub string) bool {
-	words := func(x string) string { return " " + strings.Join(wordRE.FindAllString(strings.ToLower(x), -1), " ") + " " }
+	words := func(x string) string {
+		return " " + strings.Join(wordRE.FindAllString(strings.ToLower(x), -1), " ") + " "
+	}
 	return strings.Contains(words(s), words(sub))
 }
 
