@@ -461,7 +461,7 @@ func skeletonProblems(k kata, readme string, specs []string) []string {
 
 // containsWords reports whether the words of sub appear, in order and next
 // to each other, among the words of s, ignoring case and punctuation: the
-// mdHeading "Task 4: Resolve: a blocking call moved off the loop" contains the
+// heading "Task 4: Resolve: a blocking call moved off the loop" contains the
 // spec's "Resolve, a blocking call moved off the loop".
 func containsWords(s, sub string) bool {
 	words := func(x string) string {
@@ -475,4 +475,23 @@ func twoDigits(n int) string {
 		return "0" + strconv.Itoa(n)
 	}
 	return strconv.Itoa(n)
+}
+
+func TestWrongVersionNamesReadsFoldersAndPatches(t *testing.T) {
+	root := t.TempDir()
+	k := kata{Num: 1, Dir: "01-x", Name: "x"}
+	for _, p := range []string{"testdata/mutants/as-folder/mutant.txt", "testdata/mutants/as-patch.patch", "testdata/mutants/README.md"} {
+		full := k.path(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := wrongVersionNames(t, root, []kata{k})
+	slices.Sort(got)
+	if want := []string{"as-folder", "as-patch"}; !slices.Equal(got, want) {
+		t.Errorf("wrongVersionNames = %q, want %q", got, want)
+	}
 }
