@@ -23,7 +23,7 @@ type Page struct {
 // DownloadSite downloads url with session and returns the size of the body
 // in bytes. It reads the body to the end and closes it, so the session can
 // reuse its connection for the next request. Errors name the URL: the
-// Session's errors already do (a 500 is a *harness.HTTPError, a reset or a
+// Session's errors already do (a 500 is a *web.HTTPError, a reset or a
 // malformed URL an error that says so); an error while reading the body must
 // be wrapped with the URL. The caller owns session: DownloadSite uses it and
 // does not close it. If ctx ends during the request, its error comes back.

@@ -37,8 +37,9 @@ type Counter interface {
 // every goroutine has ended, so c then holds goroutines × increments more
 // than before.
 //
-// A nil c, goroutines < 1 or increments < 0 is an error that names the
-// argument; nothing is started then.
+// A nil c is an error that says the Counter is nil; goroutines < 1 or
+// increments < 0 is an error that names the argument ("goroutines",
+// "increments"). Nothing is started then.
 //
 // Task 2.
 func CountWithMutex(c Counter, goroutines, increments int) error {
@@ -50,7 +51,8 @@ func CountWithMutex(c Counter, goroutines, increments int) error {
 // per increment. It returns the count after every goroutine has ended:
 // goroutines × increments.
 //
-// goroutines < 1 or increments < 0 is an error that names the argument.
+// goroutines < 1 or increments < 0 is an error that names the argument
+// ("goroutines", "increments").
 //
 // Task 3.
 func CountWithAtomic(goroutines, increments int) (int64, error) {
@@ -64,8 +66,9 @@ func CountWithAtomic(goroutines, increments int) (int64, error) {
 // the channel once every sender is done, and returns only after the owner
 // has applied every increment and ended.
 //
-// A nil c, goroutines < 1 or increments < 0 is an error that names the
-// argument; nothing is started then.
+// A nil c is an error that says the Counter is nil; goroutines < 1 or
+// increments < 0 is an error that names the argument ("goroutines",
+// "increments"). Nothing is started then.
 //
 // Task 4.
 func CountConfined(c Counter, goroutines, increments int) error {

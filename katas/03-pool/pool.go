@@ -47,7 +47,7 @@ func DownloadSite(ctx context.Context, session *web.Session, url string) (int, e
 // Sessions: each worker makes its own Session with newSession when it starts
 // and closes it when it ends. A Session is not safe for concurrent use: no
 // two workers ever share one. newSession itself is called from the workers,
-// so it must be safe for concurrent use (harness.Site.NewSession is).
+// so it must be safe for concurrent use (web.Site.NewSession is).
 //
 // Errors: the first error to happen is returned (it names its URL), and the
 // rest of the work is cancelled: requests in flight are cancelled, no new one
@@ -59,7 +59,8 @@ func DownloadSite(ctx context.Context, session *web.Session, url string) (int, e
 // DownloadAll returns only after every worker it started has ended and every
 // Session it made is closed. An empty urls makes no request and no Session,
 // and returns an empty slice. Zero or negative workers, a nil ctx and a nil
-// newSession are errors that name the argument, returned before any request.
+// newSession are errors that name the argument ("workers", "ctx",
+// "newSession"), returned before any request.
 //
 // Tasks 2 to 7.
 func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, workers int) ([]Page, error) {

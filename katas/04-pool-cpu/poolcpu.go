@@ -26,19 +26,21 @@ import (
 //
 // Map returns only after every goroutine it started has ended. An empty
 // numbers gives an empty result and a nil error, and calls task never. A nil
-// ctx, workers < 1 or a nil task is an error that names it; nothing is run.
+// ctx, workers < 1 or a nil task is an error that names it ("ctx",
+// "workers", "task"); nothing is run.
 //
 // Task 1.
 func Map(ctx context.Context, numbers []int, workers int, task func(n int) workload.U128) ([]workload.U128, error) {
 	panic("Map is not implemented yet: see README, task 1")
 }
 
-// FindSums returns harness.SumOfSquares(n) for each of numbers, in order,
+// FindSums returns workload.SumOfSquares(n) for each of numbers, in order,
 // computed on a pool of workers goroutines: Map with the CPU task. Every
 // number must be one SumOfSquares takes (0 <= n <= 2^32); otherwise FindSums
-// returns an error that names the first bad number and its index, and
-// computes nothing (a panic on a worker goroutine would crash the whole
-// program). Cancellation and the other errors are Map's.
+// returns an error that names the first bad number and its index (as in
+// "numbers[2] = -1"), and computes nothing (a panic on a worker goroutine
+// would crash the whole program). Cancellation and the other errors are
+// Map's.
 //
 // Task 2.
 func FindSums(ctx context.Context, numbers []int, workers int) ([]workload.U128, error) {

@@ -22,7 +22,9 @@ import (
 
 // ErrNotRunning is returned (wrapped) by a Task's methods when they are not
 // called by that task's own body while it runs: on a finished task, on
-// another task's handle, or outside the loop.
+// another task's handle, or outside the loop. The error names the task,
+// quoted (task "first"), and, for a task that has ended, says it has
+// finished.
 var ErrNotRunning = errors.New("not called from the running task")
 
 // ErrStopped is returned (wrapped, together with the cause) by Yield, Sleep
@@ -31,7 +33,7 @@ var ErrNotRunning = errors.New("not called from the running task")
 var ErrStopped = errors.New("the loop is stopping")
 
 // An Awaitable is anything a task can Await: it is done when the channel
-// returned by Done is closed. *Future, *harness.Call and context.Context
+// returned by Done is closed. *Future, *web.Call and context.Context
 // are Awaitables.
 type Awaitable interface {
 	Done() <-chan struct{}
@@ -136,7 +138,7 @@ func (t *Task) Sleep(d time.Duration) error {
 // Await suspends the task until a is done, letting other tasks run. If a
 // is done already, Await returns at once, without a switch. It returns nil
 // when a is done: read a's result then (Future.Err, Call.Body). Errors as
-// for Yield; a nil a is an error.
+// for Yield; a nil a is an error that says nil.
 //
 // Task 4.
 func (t *Task) Await(a Awaitable) error {
@@ -154,8 +156,9 @@ type Loop struct {
 // Spawn adds a task to the back of the ready list and returns a Future
 // resolved with the body's error when the task ends (with an error wrapping
 // ErrStopped if it was stopped before its end). name appears in errors. The
-// body runs when Run reaches it, not before. A nil body is an error, and so
-// is Spawn on a loop that is stopping.
+// body runs when Run reaches it, not before. A nil body is an error that
+// says nil (and no Future is returned), and so is Spawn on a loop that is
+// stopping.
 //
 // Task 1.
 func (l *Loop) Spawn(name string, body func(t *Task) error) (*Future, error) {
@@ -163,16 +166,17 @@ func (l *Loop) Spawn(name string, body func(t *Task) error) (*Future, error) {
 }
 
 // Run runs the tasks until none is left, then returns the errors the tasks
-// returned (errors.Join, each naming its task), or nil. Tasks spawned while
-// it runs are run too. A task's returned error does not stop the others.
+// returned (errors.Join, each wrapped with its task's quoted name, as in
+// task "first": ...), or nil. Tasks spawned while it runs are run too. A task's returned error does not stop the others.
 //
 // Run stops early when ctx is done, returning an error that wraps ctx.Err(),
-// or when a task panics, returning an error that names the task and the
-// panic. Either way it first stops every unfinished task (their Yield, Sleep
+// or when a task panics, returning an error that names the task (quoted)
+// and the panic value. Either way it first stops every unfinished task (their Yield, Sleep
 // or Await returns an error wrapping ErrStopped and their deferred calls
 // run; tasks that never started never run) and ends every goroutine it
-// started, so nothing outlives it. A nil ctx is an error; so is calling Run
-// from a task (the loop is already running).
+// started, so nothing outlives it. A nil ctx is an error that says nil;
+// calling Run from a task is an error that says the loop is "already
+// running".
 //
 // Task 1 (and every task after it).
 func (l *Loop) Run(ctx context.Context) error {

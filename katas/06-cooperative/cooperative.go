@@ -25,7 +25,8 @@ type Result struct {
 // the size of the body. The request waits off the loop (session.Begin),
 // and t awaits it, so the other tasks of the loop run meanwhile: it never
 // blocks the loop. The request uses t.Context(), so it ends when the loop
-// stops. Errors name the URL; a nil session is an error.
+// stops. Errors name the URL; a nil session is an error that says the
+// session is nil.
 //
 // Task 1.
 func DownloadSite(t *loop.Task, session *web.Session, url string) (int, error) {
@@ -39,8 +40,9 @@ func DownloadSite(t *loop.Task, session *web.Session, url string) (int, error) {
 // per URL, in the order of urls; a failed URL is a Result with Err, not an
 // error of DownloadAll.
 //
-// Its error is for what stops the whole download: a nil newSession, or the
-// loop stopping (then the Results of the unfinished URLs carry that error).
+// Its error is for what stops the whole download: a nil newSession (an
+// error that names newSession), or the loop stopping (then the Results of
+// the unfinished URLs carry that error).
 // An empty urls makes no request and returns an empty slice.
 //
 // Task 2.
@@ -52,7 +54,7 @@ func DownloadAll(t *loop.Task, newSession func() *web.Session, urls []string) ([
 // ends: asyncio.run(download_all_sites(sites)). It returns the Results (on
 // cancellation, partial: the unfinished ones carry the error) and an error
 // that wraps ctx's error if ctx ended first. A nil ctx or newSession is an
-// error, reported before any request.
+// error that names it ("ctx", "newSession"), reported before any request.
 //
 // Task 3.
 func Download(ctx context.Context, newSession func() *web.Session, urls []string) ([]Result, error) {
@@ -60,7 +62,7 @@ func Download(ctx context.Context, newSession func() *web.Session, urls []string
 }
 
 // Resolve looks up the address of host from inside task t with
-// harness.LegacyLookup, which blocks: so it runs the lookup in an executor
+// workload.LegacyLookup, which blocks: so it runs the lookup in an executor
 // (t.RunInExecutor) and awaits the result, and the loop's other tasks run
 // meanwhile. Errors are LegacyLookup's, or the loop stopping.
 //

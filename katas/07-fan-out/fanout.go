@@ -30,8 +30,9 @@ type Page struct {
 // DownloadSite downloads url with client and returns the size of the body in
 // bytes. It reads the body to the end and closes it: a body cut short is an
 // error, not a smaller page. Errors name the URL (the Client's errors already
-// do). A nil ctx or client is an error, not a panic (client.Get already
-// rejects a nil ctx).
+// do). A nil ctx or client is an error, not a panic: a nil client is an
+// error that says "client"; client.Get already rejects a nil ctx, with an
+// error that says "context".
 //
 // Task 1.
 func DownloadSite(ctx context.Context, client *web.Client, url string) (int, error) {
@@ -52,7 +53,7 @@ func DownloadSite(ctx context.Context, client *web.Client, url string) (int, err
 // DownloadAll returns only after every goroutine it started has ended: none
 // is left behind, whether it succeeds, fails or is cancelled. An empty urls
 // makes no request and returns an empty, non-nil slice. A nil ctx or client is
-// an error, reported before any request.
+// an error that names it ("ctx", "client"), reported before any request.
 //
 // Task 2.
 func DownloadAll(ctx context.Context, client *web.Client, urls []string) ([]Page, error) {

@@ -58,8 +58,11 @@ type Pool struct {
 // each. It returns when every worker is ready. ctx bounds the start-up
 // only: it does not end the pool later.
 //
-// Errors: nil ctx, negative Workers or nil Command, before any process is
-// started; a worker that fails to start, dies or whose initializer fails.
+// Errors: a nil ctx (an error that says the context is nil), negative
+// Workers (an error that gives the number) or a nil Command (an error that
+// names the field, Command), before any process is started; a worker that
+// fails to start, dies or whose initializer fails (the error carries the
+// worker's own message).
 // On an error every process already started is killed and reaped.
 //
 // Tasks 1 and 2.
@@ -76,7 +79,8 @@ func (p *Pool) Size() int {
 
 // Map runs tasks on the workers, each task once, each worker one task at a
 // time, and returns the values in the order of tasks (not the order they
-// finished). An empty tasks returns an empty slice; a nil ctx is an error.
+// finished). An empty tasks returns an empty slice; a nil ctx is an error
+// that says the context is nil.
 //
 // On an error Map returns a slice as long as tasks in which the tasks that
 // finished have their value and the others "" (no task of the harness
@@ -98,7 +102,8 @@ func (p *Pool) Map(ctx context.Context, tasks []proc.Task) ([]string, error) {
 // and kills what is left of its process group. It returns the errors of
 // workers that exited badly on their own, such as exit status 66 (the race
 // detector found a data race in the worker). Close may be called more than
-// once; later calls return nil. After Close, Map fails.
+// once; later calls return nil. After Close, Map fails with an error that
+// says the pool is closed.
 //
 // Task 4.
 func (p *Pool) Close() error {

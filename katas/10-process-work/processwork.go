@@ -28,17 +28,18 @@ func SumTasks(numbers []int) []proc.Task {
 // ParseSums turns the workers' answers (sums in decimal) back into exact
 // U128 values, in order. The sums need up to 128 bits: parse them exactly
 // (math/big), never through a float64. An answer that is not a whole number
-// in [0, 2^128) is an error that names its index and quotes it.
+// in [0, 2^128) is an error that gives its index and quotes it (%q).
 //
 // Task 1.
 func ParseSums(values []string) ([]workload.U128, error) {
 	panic("ParseSums is not implemented yet: see README, task 1")
 }
 
-// SumsInProcesses computes harness.SumOfSquares of each number on the pool's
+// SumsInProcesses computes workload.SumOfSquares of each number on the pool's
 // worker processes, all at once (one Map), and returns the sums in order. A
-// nil pool or ctx is an error; an empty numbers returns an empty slice and
-// runs nothing; the pool's errors come back wrapped (%w).
+// nil pool or ctx is an error that names it ("pool", "ctx"); an empty
+// numbers returns an empty slice and runs nothing; the pool's errors come
+// back wrapped (%w).
 //
 // Task 2.
 func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]workload.U128, error) {
@@ -48,8 +49,8 @@ func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]wor
 // DownloadInProcesses downloads urls on the pool's worker processes (task
 // "download": each process uses the Session its initializer made) and
 // returns the size of each body, in the order of urls. A nil pool or ctx is
-// an error; an empty urls returns an empty slice; the pool's errors (which
-// name the URL) come back wrapped (%w).
+// an error that names it ("pool", "ctx"); an empty urls returns an empty
+// slice; the pool's errors (which name the URL) come back wrapped (%w).
 //
 // Task 3.
 func DownloadInProcesses(ctx context.Context, pool *proc.Pool, urls []string) ([]int, error) {

@@ -41,7 +41,8 @@ type Plan struct {
 //     A latency of zero needs 1. Never fewer than 1 nor more than pages
 //     (except that pages = 0 still gives 1).
 //
-// Negative pages, latency or cpuPerPage are errors that name the argument.
+// Negative pages, latency or cpuPerPage are errors that name the argument
+// ("pages", "latency", "cpuPerPage").
 //
 // Task 1.
 func ChoosePlan(pages int, latency, cpuPerPage time.Duration) (Plan, error) {
@@ -89,7 +90,8 @@ type Page struct {
 // Run returns only after every goroutine it started has ended. An empty urls
 // makes no request and no Session, and returns an empty slice. A nil ctx,
 // newSession or digest, and a plan with a number below 1, are errors that
-// name the argument, returned before any request.
+// name the argument ("ctx", "newSession", "digest", "Downloaders",
+// "Digesters"), returned before any request.
 //
 // Tasks 2 to 6.
 func Run(ctx context.Context, newSession func() *web.Session, urls []string, plan Plan, digest func(body []byte) uint64) ([]Page, error) {
