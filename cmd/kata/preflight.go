@@ -33,6 +33,10 @@ func (r *runner) preflightChecks() []*check {
 			c.reported = !v.OK && strings.Contains(c.Output, "--- FAIL")
 			return v
 		}},
+		{Group: group, Name: "tool specs", run: func(ctx context.Context, c *check) verdict {
+			// The kata tool's own tests: its commands, the lessons' text, the classroom files.
+			return r.goCheck(ctx, c, "tool", "the kata tool's tests pass", "test", "./cmd/...", "./internal/...")
+		}},
 	}
 }
 
