@@ -163,11 +163,7 @@ func specProblem(root string, s types.SpecReport) (string, *junitProblem) {
 		detail = strings.TrimSpace(detail + "\n" + f.ForwardedPanic)
 	}
 	text := scrubRoot(root, fmt.Sprintf("%s\n\n%s", relLocation(root, f.Location), detail))
-	line := headline(f.Message)
-	if f.ForwardedPanic != "" { // the panic's value says more than "Test Panicked"
-		line = headline(f.ForwardedPanic)
-	}
-	line = scrubRoot(root, line)
+	line := scrubRoot(root, failureHeadline(s))
 	switch {
 	case strings.Contains(f.Message, notImplemented) || strings.Contains(f.ForwardedPanic, notImplemented):
 		return "error", &junitProblem{Type: "not implemented", Message: "not implemented yet: " + line, Text: text}
@@ -189,6 +185,15 @@ func headline(s string) string {
 		return s[:i] + " ..."
 	}
 	return s
+}
+
+// failureHeadline is the first line of why a spec failed: the panic's value
+// when it panicked (it says more than "Test Panicked").
+func failureHeadline(s types.SpecReport) string {
+	if s.Failure.ForwardedPanic != "" {
+		return headline(s.Failure.ForwardedPanic)
+	}
+	return headline(s.Failure.Message)
 }
 
 // relLocation is file:line relative to the repository root.
