@@ -453,6 +453,15 @@ func learnerReadme(readme string) string {
 		}
 	}
 	text := strings.TrimRight(strings.Join(out, "\n"), "\n")
+	// The paragraph on the project's own proof (make test) and its command:
+	// this copy has nothing to prove it with.
+	if i := strings.Index(text, "The project's own proof"); i >= 0 {
+		if open := strings.Index(text[i:], "```"); open >= 0 {
+			if end := strings.Index(text[i+open+3:], "```"); end >= 0 {
+				text = text[:i] + strings.TrimLeft(text[i+open+3+end+3:], "\n")
+			}
+		}
+	}
 	return text + `
 
 ## This copy

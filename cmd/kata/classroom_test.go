@@ -197,7 +197,9 @@ func TestClassroomTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	tool := filepath.Join(t.TempDir(), "kata")
-	if out, err := exec.Command("go", "build", "-o", tool, "./cmd/kata").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", tool, "./cmd/kata")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	run := func(dir string, name string, args ...string) (string, error) {

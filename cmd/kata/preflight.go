@@ -33,6 +33,10 @@ func (r *runner) preflightChecks() []*check {
 			c.reported = !v.OK && strings.Contains(c.Output, "--- FAIL")
 			return v
 		}},
+		{Group: group, Name: "classroom and JUnit", run: func(ctx context.Context, c *check) verdict {
+			return r.goCheck(ctx, c, "classroom", "classroom.yml in step with the katas; grade's JUnit valid against cmd/kata/testdata/junit.xsd",
+				"test", "-short", "-run", "^(TestClassroom|TestJUnit|TestXSD)", "./cmd/kata")
+		}},
 	}
 }
 
