@@ -14,9 +14,10 @@ T    ?=
 RESET ?=
 REF  ?=
 MINE ?=
+DIR  ?=
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
-.PHONY: progress next hint watch reset grade
+.PHONY: progress next hint watch reset grade classroom classroom-workflow
 .PHONY: timeline compare examples-io examples-cpu
 
 help: ## list the targets (the default)
@@ -72,6 +73,13 @@ reset: tool ## restore kata N's stub; your file is backed up first: make reset N
 
 grade: tool ## a JUnit report per kata in reports/ and a score table (exit 0 when katas fail)
 	@$(KATA) grade -j $(J)
+
+classroom: tool ## write a GitHub Classroom student template (no solutions) into DIR: make classroom DIR=../katas-class
+	@$(if $(DIR),,echo "make classroom: say where the template goes: make classroom DIR=../katas-class (a new or empty folder)" >&2; exit 2)
+	@$(KATA) classroom template "$(DIR)"
+
+classroom-workflow: tool ## rewrite .github/workflows/classroom.yml from the kata list (after adding a kata or a task)
+	@$(KATA) classroom workflow
 
 timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3 [REF=1]
 	@$(KATA) timeline $(if $(filter-out 0,$(REF)),-ref) $(N)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -49,22 +48,22 @@ func (r *runner) gradeCmd(args []string) error {
 	for _, k := range katas {
 		_ = os.Remove(junit(k)) // never keep last run's report
 	}
+	// Ginkgo's own JUnit report goes to .kata/; reports/ gets ours (junit.go),
+	// written from the JSON report of the same run.
+	ginkgoJUnit := func(k kata) string { return filepath.Join(r.root, ".kata", "reports", k.Dir+"-grade.ginkgo.xml") }
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	results, err := r.runAll(ctx, katas, *jobs, "grade", junit)
+	results, err := r.runAll(ctx, katas, *jobs, "grade", ginkgoJUnit)
 	if err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
 		return exitCode(130)
 	}
-	// A kata that does not build writes no JUnit report: write one that says so.
 	for i, k := range katas {
-		if !isFile(junit(k)) {
-			if err := writeBrokenJUnit(junit(k), k, results[i]); err != nil {
-				return err
-			}
+		if err := writeJUnit(junit(k), r.gradeJUnit(k, results[i])); err != nil {
+			return err
 		}
 	}
 	var table bytes.Buffer
@@ -103,58 +102,16 @@ func writeGradeTable(w io.Writer, katas []kata, results []kataResult) {
 	fmt.Fprintf(w, "score: %d of %d specs pass (%.0f%%); %d of %d katas solved\n", passed, total, pct, solved, len(katas))
 }
 
-// junitSuites is the least JUnit that CI test reporters read.
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name    string        `xml:"name,attr"`
-	Failure *junitFailure `xml:"failure,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-// writeBrokenJUnit writes a one-case JUnit report for a kata whose specs
-// could not run (it does not build, or the test binary crashed).
-func writeBrokenJUnit(path string, k kata, res kataResult) error {
-	note := res.Note
-	if note == "" {
-		note = "no report was written"
+// gradeJUnit is kata k's JUnit report from the JSON report of its grade run;
+// a kata whose specs did not run (it does not build) gets one that says so.
+func (r *runner) gradeJUnit(k kata, res kataResult) junitSuites {
+	if res.State == stateBroken {
+		return brokenJUnit(r.root, k, res)
 	}
-	text := note
-	if res.LogPath != "" {
-		if log, err := os.ReadFile(res.LogPath); err == nil {
-			text = string(tail(log, 4000))
-		}
-	}
-	doc := junitSuites{Suites: []junitSuite{{
-		Name: "Kata " + k.Dir, Tests: 1, Errors: 1,
-		Cases: []junitCase{{Name: "the specs of katas/" + k.Dir + " run", Failure: &junitFailure{Message: note, Type: "error", Text: text}}},
-	}}}
-	data, err := xml.MarshalIndent(doc, "", "  ")
+	reports, err := loadReports(filepath.Join(r.root, ".kata", "reports", k.Dir+"-grade.json"))
 	if err != nil {
-		return err
+		res.State, res.Note = stateBroken, err.Error()
+		return brokenJUnit(r.root, k, res)
 	}
-	return os.WriteFile(path, append([]byte(xml.Header), append(data, '\n')...), 0o644)
-}
-
-func tail(b []byte, n int) []byte {
-	if len(b) <= n {
-		return b
-	}
-	return b[len(b)-n:]
+	return kataJUnit(r.root, k, reports, res)
 }

@@ -148,6 +148,9 @@ func (k kata) replacementOverlay(root, dir, what string) (map[string]string, err
 
 // solutionOverlay lays solutions/NN-name over the learner's files.
 func (k kata) solutionOverlay(root string) (map[string]string, error) {
+	if !isDir(filepath.Join(root, "solutions")) {
+		return nil, errNoSolutions
+	}
 	return k.replacementOverlay(root, filepath.Join(root, "solutions", k.Dir), "solution of kata "+k.Dir)
 }
 

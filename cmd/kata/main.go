@@ -50,6 +50,9 @@ commands:
   reset N                  restore kata N's stub; your file is backed up first
   grade [-j 2] [-o reports] [N...]  a JUnit report per kata and a score table;
                            exit 0 even when katas fail
+  classroom workflow | result N | template DIR  GitHub Classroom: write
+                           .github/workflows/classroom.yml, grade kata N for it,
+                           or write a student template repository into DIR
   help                     this text
 
 Extra arguments after kata/solution/mutant go to ginkgo, e.g.
@@ -155,6 +158,8 @@ func (r *runner) dispatch(cmd string, args []string) error {
 		return r.resetCmd(args)
 	case "grade":
 		return r.gradeCmd(args)
+	case "classroom":
+		return r.classroomCmd(args)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

@@ -34,7 +34,8 @@ func (r *runner) preflightChecks() []*check {
 			return v
 		}},
 		{Group: group, Name: "tool specs", run: func(ctx context.Context, c *check) verdict {
-			// The kata tool's own tests: its commands, the lessons' text, the classroom files.
+			// The kata tool's own tests: its commands, the lessons' text, the classroom
+			// workflow and template, the JUnit schema check.
 			return r.goCheck(ctx, c, "tool", "the kata tool's tests pass", "test", "./cmd/...", "./internal/...")
 		}},
 	}
