@@ -138,7 +138,7 @@ func writeBrokenJUnit(path string, k kata, res kataResult) error {
 	text := note
 	if res.LogPath != "" {
 		if log, err := os.ReadFile(res.LogPath); err == nil {
-			text = string(tail(log, 4000))
+			text = lastLines(string(log), 60)
 		}
 	}
 	doc := junitSuites{Suites: []junitSuite{{
@@ -150,11 +150,4 @@ func writeBrokenJUnit(path string, k kata, res kataResult) error {
 		return err
 	}
 	return os.WriteFile(path, append([]byte(xml.Header), append(data, '\n')...), 0o644)
-}
-
-func tail(b []byte, n int) []byte {
-	if len(b) <= n {
-		return b
-	}
-	return b[len(b)-n:]
 }

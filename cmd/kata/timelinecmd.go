@@ -93,7 +93,7 @@ func (r *runner) timelineRun(ctx context.Context, k kata, ref bool, urls int, la
 		return o, p, nil
 	case o.NotSolved() && !ref:
 		return o, p, fmt.Errorf("kata %s is not solved yet: %s\nSolve it (make kata N=%d), or draw the reference solution's timeline: make timeline N=%d REF=1",
-			k.Dir, verLastLines(o.Result.Err+"\n"+o.Stderr, 1), k.Num, k.Num)
+			k.Dir, crashLine(o.Result.Err+"\n"+o.Stderr), k.Num, k.Num)
 	default:
 		hint := ""
 		if !ref {
