@@ -49,38 +49,35 @@ func (r *runner) progressCmd(args []string) error {
 // progress line on stderr. Katas whose files are the untouched stub are not
 // run: they are "not started". junit names each kata's JUnit report ("": none).
 func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string, junit func(kata) string) ([]kataResult, error) {
-	if jobs < 1 {
-		jobs = 1
-	}
 	results := make([]kataResult, len(katas))
-	errs := make([]error, len(katas))
 	line := newProgressLine(r.stderr, len(katas))
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
+	var todo []int
 	for i, k := range katas {
 		if junit(k) == "" && r.isPristine(k) {
 			results[i] = kataResult{Dir: k.Dir, State: stateNotStarted}
 			line.skip()
 			continue
 		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				errs[i] = ctx.Err()
-				return
-			}
-			line.start(k.Dir)
-			results[i], errs[i] = r.runLearnerSpecs(ctx, k, what, junit(k))
-			line.done(k.Dir, results[i])
-		})
+		todo = append(todo, i)
 	}
-	wg.Wait()
-	line.end()
-	for _, err := range errs {
-		if err != nil && ctx.Err() == nil {
-			return nil, err
+	err := inParallel(len(todo), jobs, func(j int) error {
+		i := todo[j]
+		k := katas[i]
+		if ctx.Err() != nil {
+			return nil
 		}
+		line.start(k.Dir)
+		res, err := r.runLearnerSpecs(ctx, k, what, junit(k))
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		results[i] = res
+		line.done(k.Dir, res)
+		return nil
+	})
+	line.end()
+	if err != nil {
+		return nil, err
 	}
 	return results, nil
 }

@@ -156,37 +156,28 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 
 // runChecks runs the checks, at most jobs at a time, in order of the slice.
 func runChecks(ctx context.Context, checks []*check, jobs int, timeout time.Duration, report func(c *check, done bool)) {
-	queue := make(chan *check)
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for c := range queue {
-				if ctx.Err() != nil {
-					c.Verdict = fail("not run: interrupted")
-					continue
-				}
-				report(c, false)
-				cctx, cancel := context.WithTimeout(ctx, timeout)
-				t0 := time.Now()
-				c.Verdict = c.run(cctx, c)
-				c.Elapsed = time.Since(t0)
-				c.timedOut = errors.Is(cctx.Err(), context.DeadlineExceeded)
-				if c.timedOut {
-					c.Verdict = fail("killed after %s (-timeout): a suite Timeout should have ended it first", timeout)
-				} else if ctx.Err() != nil {
-					// A spec "killed" by Ctrl-C proves nothing.
-					c.Verdict = verdict{Note: "interrupted (Ctrl-C)", Detail: c.Verdict.Detail}
-				}
-				cancel()
-				report(c, true)
-			}
-		})
-	}
-	for _, c := range checks {
-		queue <- c
-	}
-	close(queue)
-	wg.Wait()
+	_ = inParallel(len(checks), jobs, func(i int) error {
+		c := checks[i]
+		if ctx.Err() != nil {
+			c.Verdict = fail("not run: interrupted")
+			return nil
+		}
+		report(c, false)
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		t0 := time.Now()
+		c.Verdict = c.run(cctx, c)
+		c.Elapsed = time.Since(t0)
+		c.timedOut = errors.Is(cctx.Err(), context.DeadlineExceeded)
+		if c.timedOut {
+			c.Verdict = fail("killed after %s (-timeout): a suite Timeout should have ended it first", timeout)
+		} else if ctx.Err() != nil {
+			// A spec "killed" by Ctrl-C proves nothing.
+			c.Verdict = verdict{Note: "interrupted (Ctrl-C)", Detail: c.Verdict.Detail}
+		}
+		report(c, true)
+		return nil
+	})
 }
 
 // progress prints a line when a check starts and when it ends.
