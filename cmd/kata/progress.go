@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -86,24 +87,14 @@ func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string
 // rewritten in place; elsewhere (CI logs) a line per finished kata.
 type progressLine struct {
 	mu       sync.Mutex
-	w        io.Writer
-	tty      bool
+	status   *statusLine
 	total    int
 	finished int
 	running  []string
 }
 
 func newProgressLine(w io.Writer, total int) *progressLine {
-	return &progressLine{w: w, tty: isTerminal(w), total: total}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return &progressLine{status: newStatusLine(w), total: total}
 }
 
 func (p *progressLine) start(dir string) {
@@ -117,14 +108,11 @@ func (p *progressLine) done(dir string, res kataResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.finished++
-	for i, d := range p.running {
-		if d == dir {
-			p.running = append(p.running[:i], p.running[i+1:]...)
-			break
-		}
+	if i := slices.Index(p.running, dir); i >= 0 {
+		p.running = slices.Delete(p.running, i, i+1)
 	}
-	if !p.tty {
-		fmt.Fprintf(p.w, "[%2d/%d] %s: %s\n", p.finished, p.total, dir, res.summary())
+	if !p.status.tty {
+		p.status.show("[%2d/%d] %s: %s", p.finished, p.total, dir, res.summary())
 		return
 	}
 	p.draw()
@@ -137,21 +125,55 @@ func (p *progressLine) skip() {
 	p.finished++
 }
 
+// draw rewrites the line on a terminal; elsewhere only done prints.
 func (p *progressLine) draw() {
-	if !p.tty {
+	if !p.status.tty {
 		return
 	}
-	msg := fmt.Sprintf("[%d/%d done] running the specs of %s...", p.finished, p.total, strings.Join(p.running, ", "))
 	if len(p.running) == 0 {
-		msg = fmt.Sprintf("[%d/%d done]", p.finished, p.total)
+		p.status.show("[%d/%d done]", p.finished, p.total)
+		return
 	}
-	fmt.Fprintf(p.w, "\r\033[K%s", msg)
+	p.status.show("[%d/%d done] running the specs of %s...", p.finished, p.total, strings.Join(p.running, ", "))
 }
 
-func (p *progressLine) end() {
-	if p.tty {
-		fmt.Fprint(p.w, "\r\033[K")
+func (p *progressLine) end() { p.status.clear() }
+
+// statusLine is a line of what is being done: rewritten in place on a
+// terminal, one line per message otherwise.
+type statusLine struct {
+	w     io.Writer
+	tty   bool
+	shown bool
+}
+
+func newStatusLine(w io.Writer) *statusLine { return &statusLine{w: w, tty: isTerminal(w)} }
+
+func (s *statusLine) show(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	if s.tty {
+		fmt.Fprintf(s.w, "\r\033[K%s", line)
+	} else {
+		fmt.Fprintln(s.w, line)
 	}
+	s.shown = true
+}
+
+// clear removes the line from a terminal.
+func (s *statusLine) clear() {
+	if s.tty && s.shown {
+		fmt.Fprint(s.w, "\r\033[K")
+	}
+	s.shown = false
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func writeProgressTable(w io.Writer, katas []kata, results []kataResult) {
