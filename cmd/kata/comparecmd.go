@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -58,23 +56,16 @@ type cmpRow struct {
 //
 //	kata compare [-ref] [-samples 3] [-latency 20ms]
 func (r *runner) compareCmd(args []string) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := r.flags()
 	ref := fs.Bool("ref", false, "measure the reference solutions instead of your code")
 	samples := fs.Int("samples", 3, "timed runs per version (the median is shown)")
 	latency := fs.Duration("latency", fakeserver.DefaultLatency, "the fake server's latency")
-	if err := fs.Parse(args); err != nil {
-		return usageError{"compare: " + err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("compare takes no kata number (it runs every version): got %q", strings.Join(fs.Args(), " "))}
-	}
-	if *samples < 1 {
-		return usageError{fmt.Sprintf("compare: -samples %d: want at least 1", *samples)}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, noArgs)
 	if err != nil {
 		return err
+	}
+	if *samples < 1 {
+		return usageError{fmt.Sprintf("-samples %d: want at least 1", *samples)}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -34,7 +34,13 @@ func (r *runner) passthrough(args ...string) error {
 }
 
 func (r *runner) passthroughEnv(env []string, args ...string) error {
-	cmd := exec.Command("go", args...)
+	return r.passthroughProgram("go", env, args...)
+}
+
+// passthroughProgram runs program (a path relative to root, or a command
+// on $PATH) in root with the terminal attached.
+func (r *runner) passthroughProgram(program string, env []string, args ...string) error {
+	cmd := exec.Command(program, args...)
 	cmd.Dir = r.root
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, r.stdout, r.stderr

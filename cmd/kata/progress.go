@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,16 +17,9 @@ import (
 // progressCmd runs every kata's specs on the learner's files (-j at a time)
 // and prints each kata's state and the next one to do.
 func (r *runner) progressCmd(args []string) error {
-	fs := flag.NewFlagSet("progress", flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+	fs := r.flags()
 	jobs := fs.Int("j", 2, "how many go test processes run at a time")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{"progress takes no kata number: it looks at every kata"}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, noArgs)
 	if err != nil {
 		return err
 	}
@@ -209,10 +201,7 @@ func nextLine(katas []kata, results []kataResult) string {
 // does. Katas whose code has not changed since their last run are judged by
 // that run.
 func (r *runner) nextCmd(args []string) error {
-	if len(args) > 0 {
-		return usageError{"next takes no kata number: it picks the first kata not solved"}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(nil, args, noArgs)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -45,40 +44,34 @@ type check struct {
 // so that two proof runs never share the two cores while they measure.
 const timingLabel = "timing"
 
-// proofCmd parses `proof [-j N] [-timeout D] [N...]` (and `test`, which adds
-// the preflight checks), runs the checks and prints the verdict.
-func (r *runner) proofCmd(args []string, preflight bool) error {
-	name := "proof"
-	if preflight {
-		name = "test"
-	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+// proofCmd is `dev proof [-j N] [-timeout D] [N...]`.
+func (r *runner) proofCmd(args []string) error { return r.prove(args, false) }
+
+// testCmd is `dev test [-j N] [-timeout D]`: the proof of every kata after
+// the repository's checks (gofmt, vet, the library specs).
+func (r *runner) testCmd(args []string) error { return r.prove(args, true) }
+
+// prove runs the checks and prints the verdict.
+func (r *runner) prove(args []string, preflight bool) error {
+	fs := r.flags()
 	jobs := fs.Int("j", 2, "how many go test processes run at a time")
 	timeout := fs.Duration("timeout", 10*time.Minute, "kill a check that runs longer")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	want := someKatas
+	if preflight {
+		want = noArgs
 	}
-	if *jobs < 1 {
-		*jobs = 1
-	}
-	katas, err := discoverKatas(r.root)
-	if err != nil {
+	katas, _, err := r.parse(fs, args, want)
+	var ue usageError
+	if err != nil && !errors.As(err, &ue) && !errors.Is(err, errHelp) {
 		// CI reads the last line: keep it even when the layout is broken.
 		fmt.Fprintln(r.stdout, "kata:", err)
 		fmt.Fprintln(r.stdout, "0 passed, 1 failed")
 		return exitCode(1)
 	}
-	if fs.NArg() > 0 {
-		if preflight {
-			return usageError{"test takes no kata numbers; use proof N..."}
-		}
-		picked, err := pickKatas(katas, fs.Args())
-		if err != nil {
-			return err
-		}
-		katas = picked
+	if err != nil {
+		return err
 	}
+	*jobs = max(*jobs, 1)
 
 	var checks, serial []*check
 	if preflight {

@@ -166,8 +166,8 @@ func crashLine(s string) string {
 // pickRunnable finds the kata named by arg and checks it has the workload.
 // Misses are usage errors that list what works.
 func pickRunnable(katas []kata, arg, workload, cmd string) (kata, adapter, error) {
-	if arg == "" {
-		return kata{}, adapter{}, usageError{fmt.Sprintf("which kata? %s works for katas %s, e.g. `make %s N=3`", cmd, katasWith(workload), cmd)}
+	if strings.TrimSpace(arg) == "" {
+		return kata{}, adapter{}, usageError{fmt.Sprintf("which kata? %s works for katas %s", cmd, katasWith(workload))}
 	}
 	k, err := findKata(katas, arg)
 	if err != nil {
