@@ -12,37 +12,6 @@ import (
 	"time"
 )
 
-// TestVersionCommandsAnswerBadInput: every command of timeline, compare and
-// examples answers a mistake with the kata list, the usage and what to do.
-func TestVersionCommandsAnswerBadInput(t *testing.T) {
-	cases := []struct {
-		args []string
-		err  string
-	}{
-		{[]string{"timeline"}, "timeline works for katas 1, 3, 6, 7, 10"},
-		{[]string{"timeline", "99"}, "no kata number 99"},
-		{[]string{"timeline", "nope"}, `unknown kata "nope"`},
-		{[]string{"timeline", "4"}, "kata 04-pool-cpu has no download (I/O) version to run"},
-		{[]string{"timeline", "1", "3"}, "one kata number"},
-		{[]string{"timeline", "-urls", "0", "1"}, "-urls 0"},
-		{[]string{"timeline", "-bogus", "1"}, "flag provided but not defined"},
-		{[]string{"compare", "3"}, "compare takes no kata number"},
-		{[]string{"compare", "-samples", "0"}, "-samples 0"},
-		{[]string{"examples"}, "want io or cpu"},
-		{[]string{"examples", "disk"}, "want io or cpu"},
-		{[]string{"examples", "cpu", "6"}, "kata 06-cooperative has no CPU version to run: examples-cpu works for katas 1, 4, 5, 10"},
-		{[]string{"examples", "io", "99"}, "no kata number 99"},
-	}
-	for _, c := range cases {
-		var out, errOut bytes.Buffer
-		code := run(c.args, &out, &errOut)
-		e := errOut.String()
-		if code != 2 || !strings.Contains(e, c.err) || !strings.Contains(e, "usage: kata") || !strings.Contains(e, "01") {
-			t.Errorf("run(%q) = %d, stderr:\n%s\nwant exit 2, the kata list, the usage and %q", c.args, code, e, c.err)
-		}
-	}
-}
-
 // TestAdaptersMatchTheKatas: every adapter names a kata of this copy, its
 // program (a real package, built and vetted with the module) imports the
 // kata's package and has exactly the workloads the table says, and each
