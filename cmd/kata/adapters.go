@@ -6,100 +6,38 @@ import (
 	"strings"
 )
 
-// An adapter fits one kata's API to the signatures of internal/runkit, so a
-// generated program can run the kata's download (IO) or CPU sums (CPU)
-// outside its specs. IO and CPU are Go function literals of the types
-// runkit.IOFunc and runkit.CPUFunc; they call the kata's package as "kata".
+// An adapter is one kata's program of the article's kind: a main package in
+// cmd/kata/internal/adapters/<kata folder>/ that fits the kata's API to
+// internal/runkit, so the tool can run the kata's download (IO) or CPU sums
+// (CPU) outside its specs. The programs are ordinary Go, compiled (and vetted)
+// against the stubs with the rest of the module; the tool builds one over the
+// learner's files, or with -overlay over the reference solution.
 type adapter struct {
-	Kata        int
-	PrintsLines bool   // the IO version writes its own "Read … from …" lines
-	IO, CPU     string // "" when the kata has no such version
+	Kata    int
+	IO, CPU bool // the workloads its program has
 }
 
-// adapters are the katas that have a runnable version of the article's
-// programs. The constants (5 workers; a process pool of one process per
-// CPU) are the article's.
+// adapters are the katas that have such a program. TestAdaptersMatchTheirPrograms
+// keeps this table and the programs' runkit.Version literals in step.
 var adapters = []adapter{
-	{Kata: 1, PrintsLines: true,
-		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
-	pages, err := kata.DownloadAll(ctx, site.NewSession, urls, out)
-	sizes := make([]int, len(pages))
-	for i, p := range pages {
-		sizes[i] = p.Size
-	}
-	return sizes, err
-}`,
-		CPU: `kata.FindSums`},
-	{Kata: 3,
-		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
-	pages, err := kata.DownloadAll(ctx, site.NewSession, urls, 5)
-	sizes := make([]int, len(pages))
-	for i, p := range pages {
-		sizes[i] = p.Size
-	}
-	return sizes, err
-}`},
-	{Kata: 4,
-		CPU: `func(ctx context.Context, numbers []int) ([]workload.U128, error) {
-	return kata.FindSums(ctx, numbers, 5)
-}`},
-	{Kata: 5,
-		CPU: `func(ctx context.Context, numbers []int) ([]workload.U128, error) {
-	// A task per number on your loop: none yields, so each runs to its end
-	// before the next starts, as asyncio runs CPU-bound coroutines.
-	var l kata.Loop
-	sums := make([]workload.U128, len(numbers))
-	for i, n := range numbers {
-		if _, err := l.Spawn(fmt.Sprintf("sum-%d", n), func(*kata.Task) error {
-			sums[i] = workload.SumOfSquares(n)
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return sums, l.Run(ctx)
-}`},
-	{Kata: 6,
-		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
-	results, err := kata.Download(ctx, site.NewSession, urls)
-	sizes := make([]int, len(results))
-	for i, r := range results {
-		sizes[i] = r.Size
-		if r.Err != nil && err == nil {
-			err = r.Err
-		}
-	}
-	return sizes, err
-}`},
-	{Kata: 7,
-		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
-	client := site.NewClient()
-	defer client.Close()
-	pages, err := kata.DownloadAll(ctx, client, urls)
-	sizes := make([]int, len(pages))
-	for i, p := range pages {
-		sizes[i] = p.Size
-	}
-	return sizes, err
-}`},
-	{Kata: 10,
-		IO: `func(ctx context.Context, site *web.Site, urls []string, out io.Writer) ([]int, error) {
-	// The pool's start-up is part of the time, as in the article.
-	pool, err := proc.NewPool(ctx, proc.PoolConfig{Command: proc.Command, Init: proc.Task{Name: "session", Arg: site.Server().URL}})
-	if err != nil {
-		return nil, err
-	}
-	defer pool.Close()
-	return kata.DownloadInProcesses(ctx, pool, urls)
-}`,
-		CPU: `func(ctx context.Context, numbers []int) ([]workload.U128, error) {
-	pool, err := proc.NewPool(ctx, proc.PoolConfig{Command: proc.Command})
-	if err != nil {
-		return nil, err
-	}
-	defer pool.Close()
-	return kata.SumsInProcesses(ctx, pool, numbers)
-}`},
+	{Kata: 1, IO: true, CPU: true},
+	{Kata: 3, IO: true},
+	{Kata: 4, CPU: true},
+	{Kata: 5, CPU: true},
+	{Kata: 6, IO: true},
+	{Kata: 7, IO: true},
+	{Kata: 10, IO: true, CPU: true},
+}
+
+// adaptersDir holds the adapters' packages, relative to the repository root.
+const adaptersDir = "cmd/kata/internal/adapters"
+
+// pkg is the adapter's package path for go build, relative to the root.
+func (adapter) pkg(k kata) string { return "./" + adaptersDir + "/" + k.Dir }
+
+// has reports whether the adapter has the workload ("io" or "cpu").
+func (a adapter) has(workload string) bool {
+	return (workload == "io" && a.IO) || (workload == "cpu" && a.CPU)
 }
 
 // adapterFor returns the adapter of kata n.
@@ -117,7 +55,7 @@ func adapterFor(n int) (adapter, bool) {
 func katasWith(workload string) string {
 	var nums []int
 	for _, a := range adapters {
-		if (workload == "io" && a.IO != "") || (workload == "cpu" && a.CPU != "") {
+		if a.has(workload) {
 			nums = append(nums, a.Kata)
 		}
 	}
@@ -127,51 +65,4 @@ func katasWith(workload string) string {
 		s[i] = fmt.Sprint(n)
 	}
 	return strings.Join(s, ", ")
-}
-
-// source returns the source of the generated main package that runs k
-// with adapter a.
-func (a adapter) source(module string, k kata) string {
-	orNil := func(code string) string {
-		if code == "" {
-			return "nil"
-		}
-		return code
-	}
-	return fmt.Sprintf(`// Code generated by the kata tool (cmd/kata); DO NOT EDIT.
-// It runs kata %02d's code outside its specs: see internal/runkit.
-
-package main
-
-import (
-	"context"
-	"fmt"
-	"io"
-
-	"%[2]s/harness/proc"
-	"%[2]s/harness/web"
-	"%[2]s/harness/workload"
-	"%[2]s/internal/runkit"
-	kata "%[2]s/katas/%[3]s"
-)
-
-var (
-	_ context.Context
-	_ = fmt.Sprint
-	_ io.Writer
-	_ *web.Site
-	_ workload.U128
-	_ proc.Task
-)
-
-func main() {
-	runkit.Main(runkit.Version{
-		Kata:        %[1]d,
-		Name:        %[4]q,
-		PrintsLines: %[5]t,
-		IO:          %[6]s,
-		CPU:         %[7]s,
-	})
-}
-`, k.Num, module, k.Dir, k.Name, a.PrintsLines, orNil(a.IO), orNil(a.CPU))
 }

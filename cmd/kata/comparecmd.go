@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -58,23 +56,16 @@ type cmpRow struct {
 //
 //	kata compare [-ref] [-samples 3] [-latency 20ms]
 func (r *runner) compareCmd(args []string) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := r.flags()
 	ref := fs.Bool("ref", false, "measure the reference solutions instead of your code")
 	samples := fs.Int("samples", 3, "timed runs per version (the median is shown)")
 	latency := fs.Duration("latency", fakeserver.DefaultLatency, "the fake server's latency")
-	if err := fs.Parse(args); err != nil {
-		return usageError{"compare: " + err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("compare takes no kata number (it runs every version): got %q", strings.Join(fs.Args(), " "))}
-	}
-	if *samples < 1 {
-		return usageError{fmt.Sprintf("compare: -samples %d: want at least 1", *samples)}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, noArgs)
 	if err != nil {
 		return err
+	}
+	if *samples < 1 {
+		return usageError{fmt.Sprintf("-samples %d: want at least 1", *samples)}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -85,7 +76,7 @@ func (r *runner) compareCmd(args []string) error {
 	}
 	fmt.Fprintf(r.stdout, "Measuring %s: %d runs each, the median shown; %d CPUs, GOMAXPROCS=%d.\n\n",
 		whose, *samples, runtime.NumCPU(), runtime.GOMAXPROCS(0))
-	prog := newCompareProgress(r.stderr)
+	prog := newStatusLine(r.stderr)
 	built := map[int]verProgram{}
 	buildErr := map[int]error{}
 	var rows []cmpRow
@@ -109,7 +100,7 @@ func (r *runner) compareCmd(args []string) error {
 		if err := buildErr[v.Kata]; err != nil {
 			var be *verBuildError
 			if !errors.As(err, &be) {
-				prog.done()
+				prog.clear()
 				return err
 			}
 			m.Status = fmt.Sprintf("does not compile (make kata N=%d)", v.Kata)
@@ -120,11 +111,11 @@ func (r *runner) compareCmd(args []string) error {
 		o, err := r.runProgram(ctx, built[v.Kata], []string{"-workload", v.Workload, "-samples", strconv.Itoa(*samples),
 			"-latency", latency.String(), "-budget", "15s"}, v.Env, io.Discard)
 		if err != nil {
-			prog.done()
+			prog.clear()
 			return err
 		}
 		if ctx.Err() != nil {
-			prog.done()
+			prog.clear()
 			return ctx.Err()
 		}
 		switch {
@@ -137,7 +128,7 @@ func (r *runner) compareCmd(args []string) error {
 		}
 		rows = append(rows, m)
 	}
-	prog.done()
+	prog.clear()
 	writeCompareTable(r.stdout, rows, *latency)
 	return nil
 }
@@ -226,40 +217,4 @@ func cmpTruncate(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
-}
-
-// compareProgress shows one line of what is being done: rewritten in place on a
-// terminal, one line per step otherwise.
-type compareProgress struct {
-	w     io.Writer
-	tty   bool
-	shown bool
-}
-
-func newCompareProgress(w io.Writer) *compareProgress {
-	p := &compareProgress{w: w}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
-	return p
-}
-
-func (p *compareProgress) show(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-	} else {
-		fmt.Fprintln(p.w, line)
-	}
-	p.shown = true
-}
-
-// done clears the line.
-func (p *compareProgress) done() {
-	if p.tty && p.shown {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
-	p.shown = false
 }

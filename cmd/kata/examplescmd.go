@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -20,27 +18,20 @@ import (
 //
 //	kata examples [-mine] io|cpu [N]
 func (r *runner) examplesCmd(args []string) error {
-	fs := flag.NewFlagSet("examples", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := r.flags()
 	mine := fs.Bool("mine", false, "run your code instead of the reference solutions")
 	latency := fs.Duration("latency", fakeserver.DefaultLatency, "the fake server's latency")
-	if err := fs.Parse(args); err != nil {
-		return usageError{"examples: " + err.Error()}
-	}
-	wl := fs.Arg(0)
-	if wl != "io" && wl != "cpu" {
-		return usageError{fmt.Sprintf("examples: want io or cpu, then optionally a kata number (got %q)", strings.Join(fs.Args(), " "))}
-	}
-	if fs.NArg() > 2 {
-		return usageError{fmt.Sprintf("examples %s takes at most one kata number", wl)}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, pos, err := r.parse(fs, args, ownArgs)
 	if err != nil {
 		return err
 	}
+	wl := args0(pos)
+	if wl != "io" && wl != "cpu" {
+		return usageError{fmt.Sprintf("examples: want io or cpu, then optionally a kata number (got %q)", strings.Join(pos, " "))}
+	}
 	var todo []cmpVersion
-	if fs.NArg() == 2 {
-		k, _, err := pickRunnable(katas, fs.Arg(1), wl, "examples-"+wl)
+	if n := strings.TrimSpace(strings.Join(pos[1:], " ")); n != "" {
+		k, _, err := pickRunnable(katas, n, wl, "examples-"+wl)
 		if err != nil {
 			return err
 		}

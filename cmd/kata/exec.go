@@ -5,7 +5,21 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+
+	"golang.org/x/sync/errgroup"
 )
+
+// inParallel calls do(0), do(1)... do(n-1), at most jobs at a time (at least
+// one), starting them in that order, and returns the first error once every
+// call has returned.
+func inParallel(n, jobs int, do func(i int) error) error {
+	var g errgroup.Group
+	g.SetLimit(max(jobs, 1))
+	for i := range n {
+		g.Go(func() error { return do(i) })
+	}
+	return g.Wait()
+}
 
 // runLogged runs `go args...` in dir, its output saved to logPath and
 // returned: runProgramLogged with the go command.
@@ -20,7 +34,13 @@ func (r *runner) passthrough(args ...string) error {
 }
 
 func (r *runner) passthroughEnv(env []string, args ...string) error {
-	cmd := exec.Command("go", args...)
+	return r.passthroughProgram("go", env, args...)
+}
+
+// passthroughProgram runs program (a path relative to root, or a command
+// on $PATH) in root with the terminal attached.
+func (r *runner) passthroughProgram(program string, env []string, args ...string) error {
+	cmd := exec.Command(program, args...)
 	cmd.Dir = r.root
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, r.stdout, r.stderr

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,23 +18,12 @@ import (
 // katas are grades, not errors: the exit status is non-zero only when the
 // tool itself fails.
 func (r *runner) gradeCmd(args []string) error {
-	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+	fs := r.flags()
 	jobs := fs.Int("j", 2, "how many go test processes run at a time")
 	outDir := fs.String("o", "reports", "where the JUnit reports go (relative to the repository root)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, someKatas)
 	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		picked, err := pickKatas(katas, fs.Args())
-		if err != nil {
-			return err
-		}
-		katas = picked
 	}
 	dir := *outDir
 	if !filepath.IsAbs(dir) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -165,44 +164,19 @@ func nextHint(hints []string, st hintState, t int) (text string, number int, nex
 	return hints[n], n + 1, next
 }
 
-// parseInterleaved parses flags that may come before or after positional
-// arguments (`hint 3 -task 2` and `hint -task 2 3`).
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 // hintCmd parses `hint N [-task T] [-reset]`.
 func (r *runner) hintCmd(args []string) error {
-	fs := flag.NewFlagSet("hint", flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+	fs := r.flags()
 	task := fs.Int("task", 0, "the task to hint (default: the first task whose specs fail)")
 	reset := fs.Bool("reset", false, "forget the hints shown (of -task, or of every task), to start over")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, oneKata)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError{"which kata? hint takes one kata number, e.g. `make hint N=3` (T=2 for task 2, RESET=1 to start over)"}
+	if *task < 0 {
+		return usageError{fmt.Sprintf("%s is not a task number", typed("task", strconv.Itoa(*task)))}
 	}
-	k, err := findKata(katas, pos[0])
-	if err != nil {
-		return err
-	}
+	k := katas[0]
 	hints, err := k.loadHints(r.root)
 	if err != nil {
 		return err

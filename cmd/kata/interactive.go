@@ -17,20 +17,18 @@ const (
 	modeMutant               // testdata/mutants/<name> overlaid
 )
 
+// kataCmd is `kata N [ginkgo flags]`: the learner's code under its specs.
+func (r *runner) kataCmd(args []string) error { return r.interactive(modeStub, args) }
+
+// solutionCmd is `dev solution N [ginkgo flags]`.
+func (r *runner) solutionCmd(args []string) error { return r.interactive(modeSolution, args) }
+
 // interactive runs `go tool ginkgo -race` on one kata, output passed through.
 func (r *runner) interactive(m mode, args []string) error {
-	katas, err := discoverKatas(r.root)
+	k, rest, err := r.kataAndRest(args)
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 {
-		return usageError{"which kata? give its number, e.g. `make kata N=1`"}
-	}
-	k, err := findKata(katas, args[0])
-	if err != nil {
-		return err
-	}
-	rest := args[1:]
 	var overlay map[string]string
 	var overlayName string
 	switch m {
@@ -87,17 +85,17 @@ func pickMutant(root string, k kata, args []string) (mutant, error) {
 		names = append(names, m.Name)
 	}
 	if len(ms) == 0 {
-		return mutant{}, fmt.Errorf("kata %s has no mutants (katas/%s/testdata/mutants/<name>/<file>.go)", k.Dir, k.Dir)
+		return mutant{}, usageError{fmt.Sprintf("kata %s has no mutants (katas/%s/testdata/mutants/<name>/<file>.go)", k.Dir, k.Dir)}
 	}
-	if len(args) == 0 {
-		return mutant{}, fmt.Errorf("which mutant of kata %s? one of: %s", k.Dir, strings.Join(names, ", "))
+	if len(args) == 0 || args[0] == "" {
+		return mutant{}, usageError{fmt.Sprintf("which mutant of kata %s? one of: %s", k.Dir, strings.Join(names, ", "))}
 	}
 	for _, m := range ms {
 		if m.Name == args[0] {
 			return m, m.Err
 		}
 	}
-	return mutant{}, fmt.Errorf("kata %s has no mutant %q; it has: %s", k.Dir, args[0], strings.Join(names, ", "))
+	return mutant{}, usageError{fmt.Sprintf("%s: kata %s has no such mutant; it has: %s", typed("mutant", args[0]), k.Dir, strings.Join(names, ", "))}
 }
 
 // kataEnv is the environment of every go command the tool starts.

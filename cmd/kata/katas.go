@@ -15,11 +15,10 @@ var kataDirPattern = regexp.MustCompile(`^([0-9]{2})-([a-z0-9][a-z0-9-]*)$`)
 
 // kata is one katas/NN-name folder.
 type kata struct {
-	Num      int    // 3 for katas/03-pool
-	Dir      string // "03-pool"
-	Name     string // "pool"
-	Title    string // first "# " heading of README.md
-	Concepts string // the README line that starts with "Concepts:"
+	Num   int    // 3 for katas/03-pool
+	Dir   string // "03-pool"
+	Name  string // "pool"
+	Title string // first "# " heading of README.md
 }
 
 // Pkg is the kata's package path relative to the repository root, as go test
@@ -53,7 +52,7 @@ func discoverKatas(root string) ([]kata, error) {
 		seen[num] = e.Name()
 		k := kata{Num: num, Dir: e.Name(), Name: m[2]}
 		if readme, err := os.ReadFile(k.path(root, "README.md")); err == nil {
-			k.Title, k.Concepts = readmeInfo(string(readme))
+			k.Title = readmeTitle(string(readme))
 		}
 		out = append(out, k)
 	}
@@ -61,9 +60,8 @@ func discoverKatas(root string) ([]kata, error) {
 	return out, nil
 }
 
-// readmeInfo returns the first "# " heading and the text after "Concepts:"
-// (markdown emphasis around the word is tolerated). Fenced code is skipped.
-func readmeInfo(readme string) (title, concepts string) {
+// readmeTitle returns the first "# " heading outside fenced code.
+func readmeTitle(readme string) string {
 	inFence := false
 	for _, line := range strings.Split(readme, "\n") {
 		trimmed := strings.TrimSpace(line)
@@ -74,18 +72,11 @@ func readmeInfo(readme string) (title, concepts string) {
 		if inFence {
 			continue
 		}
-		if title == "" && strings.HasPrefix(trimmed, "# ") {
-			title = strings.TrimSpace(trimmed[2:])
-		}
-		if concepts == "" {
-			bare := strings.TrimLeft(trimmed, "*_>- ")
-			if len(bare) >= 9 && strings.EqualFold(bare[:9], "concepts:") {
-				concepts = strings.TrimSpace(strings.TrimLeft(bare[9:], "*_ "))
-				concepts = strings.TrimRight(concepts, "*_ .")
-			}
+		if strings.HasPrefix(trimmed, "# ") {
+			return strings.TrimSpace(trimmed[2:])
 		}
 	}
-	return title, concepts
+	return ""
 }
 
 // goFiles lists the names of the non-test .go files directly in dir.

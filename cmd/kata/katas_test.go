@@ -4,24 +4,20 @@ import (
 	"testing"
 )
 
-func TestReadmeInfo(t *testing.T) {
-	readme := "```\n# not a title\n```\n# Worker pool\n\nIntro.\n\n**Concepts:** channels, WaitGroup, bounded concurrency\n\n## More\nConcepts: later\n"
-	title, concepts := readmeInfo(readme)
-	if title != "Worker pool" {
+func TestReadmeTitle(t *testing.T) {
+	readme := "```\n# not a title\n```\n# Worker pool\n\nIntro.\n\n# Later\n"
+	if title := readmeTitle(readme); title != "Worker pool" {
 		t.Errorf("title = %q", title)
 	}
-	if concepts != "channels, WaitGroup, bounded concurrency" {
-		t.Errorf("concepts = %q", concepts)
-	}
-	if title, concepts := readmeInfo("no heading\n"); title != "" || concepts != "" {
-		t.Errorf("readmeInfo without heading = %q, %q", title, concepts)
+	if title := readmeTitle("no heading\n"); title != "" {
+		t.Errorf("readmeTitle without heading = %q", title)
 	}
 }
 
 func TestDiscoverKatas(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"go.mod":                        "module x\n",
-		"katas/10-capstone/README.md":   "# Capstone\nConcepts: everything\n",
+		"katas/10-capstone/README.md":   "# Capstone\n",
 		"katas/02-pool-cpu/README.md":   "# Pool\n",
 		"katas/02-pool-cpu/poolcpu.go":  "package poolcpu\n",
 		"katas/notakata/README.md":      "# nope\n",
@@ -46,7 +42,7 @@ func TestDiscoverKatas(t *testing.T) {
 			t.Fatalf("katas = %v; want %v", dirs, want)
 		}
 	}
-	if k := katas[2]; k.Num != 10 || k.Name != "capstone" || k.Title != "Capstone" || k.Concepts != "everything" || k.Pkg() != "./katas/10-capstone" {
+	if k := katas[2]; k.Num != 10 || k.Name != "capstone" || k.Title != "Capstone" || k.Pkg() != "./katas/10-capstone" {
 		t.Errorf("kata 10 = %+v", k)
 	}
 

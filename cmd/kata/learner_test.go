@@ -18,6 +18,7 @@ func TestLearnerCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test in a temporary repository")
 	}
+	t.Setenv("KATA_VIA_MAKE", "") // messages in the tool's terms
 	for _, tool := range []string{"git", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("needs %s: %v", tool, err)
@@ -141,10 +142,16 @@ func TestLearnerCommands(t *testing.T) {
 	_, errOut := kata(1, "next")
 	mustContain("next", errOut, "next: kata 01-one (not started)")
 
-	// Bad input: the kata list and the usage.
-	for _, args := range [][]string{{"hint"}, {"hint", "9"}, {"reset"}, {"reset", "nope"}, {"watch"}, {"watch", "9"}, {"grade", "9"}, {"progress", "1"}, {"next", "1"}, {"hint", "1", "-bogus"}} {
+	// Bad input: the error first, then the usage; the katas of this copy.
+	for _, args := range [][]string{{"hint"}, {"hint", "9"}, {"reset"}, {"reset", "nope"}, {"watch"}, {"watch", "9"}, {"grade", "9"}} {
 		_, errOut := kata(2, args...)
-		mustContain(strings.Join(args, " "), errOut, "usage: kata", "01-one")
+		if !strings.HasPrefix(errOut, "kata: ") || !strings.Contains(strings.Split(errOut, "\n")[0], "there are 01 to 03") {
+			t.Errorf("kata %s: want the error, naming the katas 01 to 03, first:\n%s", strings.Join(args, " "), errOut)
+		}
+	}
+	for _, args := range [][]string{{"progress", "1"}, {"next", "1"}, {"hint", "1", "-bogus"}} {
+		_, errOut := kata(2, args...)
+		mustContain(strings.Join(args, " "), errOut, "usage: kata "+args[0])
 	}
 }
 

@@ -297,9 +297,9 @@ func specSources(t *testing.T, root string, k kata) []string {
 }
 
 var (
-	headingRE    = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*$`)
-	lessonTaskRE = regexp.MustCompile(`^Task ([0-9]+): (.+)$`)
-	specTaskRE   = regexp.MustCompile(`Describe\("Task ([0-9]+): ([^"]+)"`)
+	headingRE         = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*$`)
+	lessonTaskRE      = regexp.MustCompile(`^Task ([0-9]+): (.+)$`)
+	specTaskHeadingRE = regexp.MustCompile(`Describe\("Task ([0-9]+): ([^"]+)"`)
 	// sectionRefRE is a spec's pointer to a README section: README, "X" (or
 	// README: "X", README's "X"), in a comment or inside a string literal.
 	sectionRefRE = regexp.MustCompile(`README(?:'s|,|:)?\s*\\?"([^"\\]+)\\?"`)
@@ -384,7 +384,7 @@ func skeletonProblems(k kata, readme string, specs []string) []string {
 	}
 	var want []task
 	for _, src := range specs {
-		for _, m := range specTaskRE.FindAllStringSubmatch(src, -1) {
+		for _, m := range specTaskHeadingRE.FindAllStringSubmatch(src, -1) {
 			n, _ := strconv.Atoi(m[1])
 			want = append(want, task{n, m[2]})
 		}

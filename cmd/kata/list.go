@@ -8,23 +8,13 @@ import (
 )
 
 // list prints the katas to stdout.
-func (r *runner) list() error {
-	katas, err := discoverKatas(r.root)
+func (r *runner) list(args []string) error {
+	katas, _, err := r.parse(nil, args, noArgs)
 	if err != nil {
 		return err
 	}
 	writeKataTable(r.stdout, katas)
 	return nil
-}
-
-// printList prints the katas to w; used before a usage message.
-func (r *runner) printList(w io.Writer) {
-	katas, err := discoverKatas(r.root)
-	if err != nil {
-		fmt.Fprintln(w, "kata:", err)
-		return
-	}
-	writeKataTable(w, katas)
 }
 
 func writeKataTable(w io.Writer, katas []kata) {
@@ -33,36 +23,15 @@ func writeKataTable(w io.Writer, katas []kata) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "N\tKATA\tTITLE\tCONCEPTS")
+	fmt.Fprintln(tw, "N\tKATA\tTITLE")
 	for _, k := range katas {
 		title := k.Title
 		if title == "" {
 			title = "(README.md has no # title)"
 		}
-		fmt.Fprintf(tw, "%02d\t%s\t%s\t%s\n", k.Num, k.Dir, title, k.Concepts)
+		fmt.Fprintf(tw, "%02d\t%s\t%s\n", k.Num, k.Dir, title)
 	}
 	tw.Flush()
-}
-
-// listMutants prints kata N's mutants and the spec meant to kill each.
-func (r *runner) listMutants(args []string) error {
-	katas, err := discoverKatas(r.root)
-	if err != nil {
-		return err
-	}
-	if len(args) != 1 {
-		return usageError{"usage: mutants N"}
-	}
-	k, err := findKata(katas, args[0])
-	if err != nil {
-		return err
-	}
-	ms, err := k.mutants(r.root)
-	if err != nil {
-		return err
-	}
-	writeMutantTable(r.stdout, k, ms)
-	return nil
 }
 
 func writeMutantTable(w io.Writer, k kata, ms []mutant) {

@@ -117,3 +117,12 @@ func (k kata) loadMutant(root, dir string) mutant {
 	}
 	return m
 }
+
+// devMutant is `kata dev mutant ...`: run kata N's specs against its mutant
+// M (`dev mutant N M [ginkgo flags]`). Subcommands that write mutants hang
+// here.
+func (r *runner) devMutant(args []string) error { return r.interactive(modeMutant, args) }
+
+// devMutants is `kata dev mutants ...`: the spec x mutant matrix
+// (mutantsreport.go).
+func (r *runner) devMutants(args []string) error { return r.mutantsCmd(args) }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,24 +23,13 @@ import (
 
 // mutantsCmd parses `mutants [-list] [-rerun] [-j 2] [N...]`.
 func (r *runner) mutantsCmd(args []string) error {
-	fs := flag.NewFlagSet("mutants", flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+	fs := r.flags()
 	list := fs.Bool("list", false, "only list the mutants and their killed-by lines (runs nothing)")
 	rerun := fs.Bool("rerun", false, "run the proof even when its reports are fresh")
 	jobs := fs.Int("j", 2, "go test processes at a time, when the proof has to run")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, someKatas)
 	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		picked, err := pickKatas(katas, fs.Args())
-		if err != nil {
-			return err
-		}
-		katas = picked
 	}
 	if *list {
 		for i, k := range katas {
@@ -77,7 +65,7 @@ func (r *runner) mutantsCmd(args []string) error {
 	}
 	if len(stale) > 0 {
 		fmt.Fprintf(r.stdout, "running the proof for %s (its reports feed the matrix)\n\n", strings.Join(stale, " "))
-		err := r.proofCmd(append([]string{"-j", fmt.Sprint(*jobs)}, stale...), false)
+		err := r.prove(append([]string{"-j", fmt.Sprint(*jobs)}, stale...), false)
 		var ec exitCode
 		if errors.As(err, &ec) && ec == 130 {
 			return err

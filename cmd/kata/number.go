@@ -25,24 +25,30 @@ func parseNumber(s string) (int, error) {
 }
 
 // findKata picks a kata by number ("3", "03"), folder ("03-pool") or name
-// ("pool"). A miss is a usageError, so the caller prints the list.
+// ("pool"). A miss is a usageError that says what there is.
 func findKata(katas []kata, arg string) (kata, error) {
-	if arg == "" {
-		return kata{}, usageError{"which kata? give its number, e.g. N=1"}
+	arg = strings.TrimSpace(arg)
+	switch {
+	case arg == "" && viaMake():
+		return kata{}, usageError{fmt.Sprintf("which kata? give its number, N=1 for instance (%s)", thereAre(katas))}
+	case arg == "":
+		return kata{}, usageError{fmt.Sprintf("which kata? give its number (%s)", thereAre(katas))}
+	case len(strings.Fields(arg)) > 1:
+		return kata{}, usageError{fmt.Sprintf("%s: one kata at a time, please (%s)", typed("", arg), thereAre(katas))}
 	}
-	arg = strings.TrimSuffix(strings.TrimPrefix(arg, "katas/"), "/")
-	if n, err := parseNumber(arg); err == nil {
+	name := strings.TrimSuffix(strings.TrimPrefix(arg, "katas/"), "/")
+	if n, err := parseNumber(name); err == nil {
 		for _, k := range katas {
 			if k.Num == n {
 				return k, nil
 			}
 		}
-		return kata{}, usageError{fmt.Sprintf("there is no kata number %s", arg)}
+		return kata{}, usageError{fmt.Sprintf("no kata %s (%s)", arg, thereAre(katas))}
 	}
 	for _, k := range katas {
-		if k.Dir == arg || k.Name == arg {
+		if k.Dir == name || k.Name == name {
 			return k, nil
 		}
 	}
-	return kata{}, usageError{fmt.Sprintf("unknown kata %q: give its number, e.g. N=1", arg)}
+	return kata{}, usageError{fmt.Sprintf("%s is not a kata number (%s)", typed("", arg), thereAre(katas))}
 }

@@ -59,7 +59,10 @@ func (r *runner) goCheck(ctx context.Context, c *check, logName, okNote string, 
 }
 
 // checkFormatCmd lists the files gofmt would change; exit 1 if any.
-func (r *runner) checkFormatCmd() error {
+func (r *runner) checkFormatCmd(args []string) error {
+	if _, _, err := r.parse(nil, args, noArgs); err != nil {
+		return err
+	}
 	bad, err := unformatted(r.root)
 	if err != nil {
 		return err
@@ -75,6 +78,17 @@ func (r *runner) checkFormatCmd() error {
 }
 
 // vetCmd runs go vet ./... with its output passed through.
-func (r *runner) vetCmd() error {
+func (r *runner) vetCmd(args []string) error {
+	if _, _, err := r.parse(nil, args, noArgs); err != nil {
+		return err
+	}
 	return r.passthrough("vet", "./...")
+}
+
+// budgetsCmd runs scripts/budgets.sh, which measures the time budgets.
+func (r *runner) budgetsCmd(args []string) error {
+	if _, _, err := r.parse(nil, args, noArgs); err != nil {
+		return err
+	}
+	return r.passthroughProgram(filepath.Join(r.root, "scripts", "budgets.sh"), kataEnv())
 }

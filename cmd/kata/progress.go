@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,16 +17,9 @@ import (
 // progressCmd runs every kata's specs on the learner's files (-j at a time)
 // and prints each kata's state and the next one to do.
 func (r *runner) progressCmd(args []string) error {
-	fs := flag.NewFlagSet("progress", flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+	fs := r.flags()
 	jobs := fs.Int("j", 2, "how many go test processes run at a time")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{"progress takes no kata number: it looks at every kata"}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, noArgs)
 	if err != nil {
 		return err
 	}
@@ -49,38 +42,35 @@ func (r *runner) progressCmd(args []string) error {
 // progress line on stderr. Katas whose files are the untouched stub are not
 // run: they are "not started". junit names each kata's JUnit report ("": none).
 func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string, junit func(kata) string) ([]kataResult, error) {
-	if jobs < 1 {
-		jobs = 1
-	}
 	results := make([]kataResult, len(katas))
-	errs := make([]error, len(katas))
 	line := newProgressLine(r.stderr, len(katas))
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
+	var todo []int
 	for i, k := range katas {
 		if junit(k) == "" && r.isPristine(k) {
 			results[i] = kataResult{Dir: k.Dir, State: stateNotStarted}
 			line.skip()
 			continue
 		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				errs[i] = ctx.Err()
-				return
-			}
-			line.start(k.Dir)
-			results[i], errs[i] = r.runLearnerSpecs(ctx, k, what, junit(k))
-			line.done(k.Dir, results[i])
-		})
+		todo = append(todo, i)
 	}
-	wg.Wait()
-	line.end()
-	for _, err := range errs {
-		if err != nil && ctx.Err() == nil {
-			return nil, err
+	err := inParallel(len(todo), jobs, func(j int) error {
+		i := todo[j]
+		k := katas[i]
+		if ctx.Err() != nil {
+			return nil
 		}
+		line.start(k.Dir)
+		res, err := r.runLearnerSpecs(ctx, k, what, junit(k))
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		results[i] = res
+		line.done(k.Dir, res)
+		return nil
+	})
+	line.end()
+	if err != nil {
+		return nil, err
 	}
 	return results, nil
 }
@@ -89,24 +79,14 @@ func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string
 // rewritten in place; elsewhere (CI logs) a line per finished kata.
 type progressLine struct {
 	mu       sync.Mutex
-	w        io.Writer
-	tty      bool
+	status   *statusLine
 	total    int
 	finished int
 	running  []string
 }
 
 func newProgressLine(w io.Writer, total int) *progressLine {
-	return &progressLine{w: w, tty: isTerminal(w), total: total}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return &progressLine{status: newStatusLine(w), total: total}
 }
 
 func (p *progressLine) start(dir string) {
@@ -120,14 +100,11 @@ func (p *progressLine) done(dir string, res kataResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.finished++
-	for i, d := range p.running {
-		if d == dir {
-			p.running = append(p.running[:i], p.running[i+1:]...)
-			break
-		}
+	if i := slices.Index(p.running, dir); i >= 0 {
+		p.running = slices.Delete(p.running, i, i+1)
 	}
-	if !p.tty {
-		fmt.Fprintf(p.w, "[%2d/%d] %s: %s\n", p.finished, p.total, dir, res.summary())
+	if !p.status.tty {
+		p.status.show("[%2d/%d] %s: %s", p.finished, p.total, dir, res.summary())
 		return
 	}
 	p.draw()
@@ -140,21 +117,55 @@ func (p *progressLine) skip() {
 	p.finished++
 }
 
+// draw rewrites the line on a terminal; elsewhere only done prints.
 func (p *progressLine) draw() {
-	if !p.tty {
+	if !p.status.tty {
 		return
 	}
-	msg := fmt.Sprintf("[%d/%d done] running the specs of %s...", p.finished, p.total, strings.Join(p.running, ", "))
 	if len(p.running) == 0 {
-		msg = fmt.Sprintf("[%d/%d done]", p.finished, p.total)
+		p.status.show("[%d/%d done]", p.finished, p.total)
+		return
 	}
-	fmt.Fprintf(p.w, "\r\033[K%s", msg)
+	p.status.show("[%d/%d done] running the specs of %s...", p.finished, p.total, strings.Join(p.running, ", "))
 }
 
-func (p *progressLine) end() {
-	if p.tty {
-		fmt.Fprint(p.w, "\r\033[K")
+func (p *progressLine) end() { p.status.clear() }
+
+// statusLine is a line of what is being done: rewritten in place on a
+// terminal, one line per message otherwise.
+type statusLine struct {
+	w     io.Writer
+	tty   bool
+	shown bool
+}
+
+func newStatusLine(w io.Writer) *statusLine { return &statusLine{w: w, tty: isTerminal(w)} }
+
+func (s *statusLine) show(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	if s.tty {
+		fmt.Fprintf(s.w, "\r\033[K%s", line)
+	} else {
+		fmt.Fprintln(s.w, line)
 	}
+	s.shown = true
+}
+
+// clear removes the line from a terminal.
+func (s *statusLine) clear() {
+	if s.tty && s.shown {
+		fmt.Fprint(s.w, "\r\033[K")
+	}
+	s.shown = false
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func writeProgressTable(w io.Writer, katas []kata, results []kataResult) {
@@ -190,10 +201,7 @@ func nextLine(katas []kata, results []kataResult) string {
 // does. Katas whose code has not changed since their last run are judged by
 // that run.
 func (r *runner) nextCmd(args []string) error {
-	if len(args) > 0 {
-		return usageError{"next takes no kata number: it picks the first kata not solved"}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(nil, args, noArgs)
 	if err != nil {
 		return err
 	}

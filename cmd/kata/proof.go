@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -45,40 +44,34 @@ type check struct {
 // so that two proof runs never share the two cores while they measure.
 const timingLabel = "timing"
 
-// proofCmd parses `proof [-j N] [-timeout D] [N...]` (and `test`, which adds
-// the preflight checks), runs the checks and prints the verdict.
-func (r *runner) proofCmd(args []string, preflight bool) error {
-	name := "proof"
-	if preflight {
-		name = "test"
-	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+// proofCmd is `dev proof [-j N] [-timeout D] [N...]`.
+func (r *runner) proofCmd(args []string) error { return r.prove(args, false) }
+
+// testCmd is `dev test [-j N] [-timeout D]`: the proof of every kata after
+// the repository's checks (gofmt, vet, the library specs).
+func (r *runner) testCmd(args []string) error { return r.prove(args, true) }
+
+// prove runs the checks and prints the verdict.
+func (r *runner) prove(args []string, preflight bool) error {
+	fs := r.flags()
 	jobs := fs.Int("j", 2, "how many go test processes run at a time")
 	timeout := fs.Duration("timeout", 10*time.Minute, "kill a check that runs longer")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	want := someKatas
+	if preflight {
+		want = noArgs
 	}
-	if *jobs < 1 {
-		*jobs = 1
-	}
-	katas, err := discoverKatas(r.root)
-	if err != nil {
+	katas, _, err := r.parse(fs, args, want)
+	var ue usageError
+	if err != nil && !errors.As(err, &ue) && !errors.Is(err, errHelp) {
 		// CI reads the last line: keep it even when the layout is broken.
 		fmt.Fprintln(r.stdout, "kata:", err)
 		fmt.Fprintln(r.stdout, "0 passed, 1 failed")
 		return exitCode(1)
 	}
-	if fs.NArg() > 0 {
-		if preflight {
-			return usageError{"test takes no kata numbers; use proof N..."}
-		}
-		picked, err := pickKatas(katas, fs.Args())
-		if err != nil {
-			return err
-		}
-		katas = picked
+	if err != nil {
+		return err
 	}
+	*jobs = max(*jobs, 1)
 
 	var checks, serial []*check
 	if preflight {
@@ -156,37 +149,28 @@ func (r *runner) proofCmd(args []string, preflight bool) error {
 
 // runChecks runs the checks, at most jobs at a time, in order of the slice.
 func runChecks(ctx context.Context, checks []*check, jobs int, timeout time.Duration, report func(c *check, done bool)) {
-	queue := make(chan *check)
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for c := range queue {
-				if ctx.Err() != nil {
-					c.Verdict = fail("not run: interrupted")
-					continue
-				}
-				report(c, false)
-				cctx, cancel := context.WithTimeout(ctx, timeout)
-				t0 := time.Now()
-				c.Verdict = c.run(cctx, c)
-				c.Elapsed = time.Since(t0)
-				c.timedOut = errors.Is(cctx.Err(), context.DeadlineExceeded)
-				if c.timedOut {
-					c.Verdict = fail("killed after %s (-timeout): a suite Timeout should have ended it first", timeout)
-				} else if ctx.Err() != nil {
-					// A spec "killed" by Ctrl-C proves nothing.
-					c.Verdict = verdict{Note: "interrupted (Ctrl-C)", Detail: c.Verdict.Detail}
-				}
-				cancel()
-				report(c, true)
-			}
-		})
-	}
-	for _, c := range checks {
-		queue <- c
-	}
-	close(queue)
-	wg.Wait()
+	_ = inParallel(len(checks), jobs, func(i int) error {
+		c := checks[i]
+		if ctx.Err() != nil {
+			c.Verdict = fail("not run: interrupted")
+			return nil
+		}
+		report(c, false)
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		t0 := time.Now()
+		c.Verdict = c.run(cctx, c)
+		c.Elapsed = time.Since(t0)
+		c.timedOut = errors.Is(cctx.Err(), context.DeadlineExceeded)
+		if c.timedOut {
+			c.Verdict = fail("killed after %s (-timeout): a suite Timeout should have ended it first", timeout)
+		} else if ctx.Err() != nil {
+			// A spec "killed" by Ctrl-C proves nothing.
+			c.Verdict = verdict{Note: "interrupted (Ctrl-C)", Detail: c.Verdict.Detail}
+		}
+		report(c, true)
+		return nil
+	})
 }
 
 // progress prints a line when a check starts and when it ends.

@@ -146,17 +146,11 @@ func backupName(kataDir, file string, now time.Time, exists func(string) bool) s
 // resetCmd restores kata N's learner files to their stubs, each changed file
 // backed up first.
 func (r *runner) resetCmd(args []string) error {
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(nil, args, oneKata)
 	if err != nil {
 		return err
 	}
-	if len(args) != 1 {
-		return usageError{"which kata? reset takes one kata number, e.g. `make reset N=3`"}
-	}
-	k, err := findKata(katas, args[0])
-	if err != nil {
-		return err
-	}
+	k := katas[0]
 	names, err := k.stubFileNames(r.root)
 	if err != nil {
 		return fmt.Errorf("reset needs the katas' git history (the stubs come from it): %w", err)

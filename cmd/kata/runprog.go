@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/format"
 	"io"
 	"os"
 	"os/exec"
@@ -45,52 +43,20 @@ func (e *verBuildError) Error() string {
 	return fmt.Sprintf("kata %s does not compile:\n%s", e.Kata.Dir, strings.TrimSpace(e.Output))
 }
 
-// verModulePath reads the module line of root/go.mod.
-func verModulePath(root string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "module" {
-			return f[1], nil
-		}
-	}
-	return "", errors.New("go.mod has no module line")
-}
-
-// generateRunner writes the runner of kata k (adapter a) and returns its folder.
-func generateRunner(root string, k kata, a adapter, ref bool) (string, error) {
-	module, err := verModulePath(root)
-	if err != nil {
-		return "", err
-	}
-	name := k.Dir
-	if ref {
-		name += "-solution"
-	}
-	dir := filepath.Join(root, ".kata", "run", name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	src, err := format.Source([]byte(a.source(module, k)))
-	if err != nil {
-		return "", fmt.Errorf("generated runner of kata %s: %w", k.Dir, err)
-	}
-	return dir, os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644)
-}
-
-// buildProgram generates and compiles kata k's runner, over the learner's
-// files or (ref) the reference solution, without the race detector: these
-// runs are timed.
+// buildProgram compiles kata k's adapter program, over the learner's files
+// or (ref) the reference solution, without the race detector: these runs
+// are timed.
 func (r *runner) buildProgram(ctx context.Context, k kata, ref bool) (verProgram, error) {
 	a, ok := adapterFor(k.Num)
 	if !ok {
 		return verProgram{}, fmt.Errorf("kata %s has no runnable version", k.Dir)
 	}
-	dir, err := generateRunner(r.root, k, a, ref)
-	if err != nil {
+	name := k.Dir
+	if ref {
+		name += "-solution"
+	}
+	dir := filepath.Join(r.root, ".kata", "run", name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return verProgram{}, err
 	}
 	p := verProgram{Kata: k, Ref: ref, Bin: filepath.Join(dir, "run"), Dir: dir}
@@ -106,7 +72,7 @@ func (r *runner) buildProgram(ctx context.Context, k kata, ref bool) (verProgram
 		}
 		args = append(args, "-overlay="+ovPath)
 	}
-	args = append(args, filepath.Join(dir, "main.go"))
+	args = append(args, a.pkg(k))
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = r.root
 	cmd.Env = kataEnv()
@@ -148,7 +114,7 @@ func (o verOutcome) Problem() string {
 	case o.Result.Err != "":
 		return "failed: " + firstLine(strings.TrimSpace(o.Result.Err))
 	default:
-		return "crashed: " + verLastLines(o.Stderr, 1)
+		return "crashed: " + crashLine(o.Stderr)
 	}
 }
 
@@ -179,7 +145,7 @@ func (r *runner) runProgram(ctx context.Context, p verProgram, args []string, en
 		if ctx.Err() != nil {
 			o.Result.Err = fmt.Sprintf("still running after %v: stopped", runkit.Timeout)
 		} else if runErr != nil {
-			o.Result.Err = "the program died: " + verLastLines(o.Stderr, 12)
+			o.Result.Err = "the program died: " + lastLines(o.Stderr, 12)
 		} else {
 			return o, fmt.Errorf("runner of kata %s wrote no result", p.Kata.Dir)
 		}
@@ -187,38 +153,28 @@ func (r *runner) runProgram(ctx context.Context, p verProgram, args []string, en
 	return o, nil
 }
 
-// verLastLines returns the last n non-empty lines of s, the line holding
-// "panic:" first if there is one.
-func verLastLines(s string, n int) string {
-	var lines []string
+// crashLine is the line of s that says "panic:", else its last line.
+func crashLine(s string) string {
 	for _, l := range strings.Split(s, "\n") {
-		if strings.TrimSpace(l) != "" {
-			lines = append(lines, l)
-		}
-	}
-	for _, l := range lines {
 		if strings.HasPrefix(l, "panic:") {
 			return l
 		}
 	}
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return lastLines(s, 1)
 }
 
 // pickRunnable finds the kata named by arg and checks it has the workload.
 // Misses are usage errors that list what works.
 func pickRunnable(katas []kata, arg, workload, cmd string) (kata, adapter, error) {
-	if arg == "" {
-		return kata{}, adapter{}, usageError{fmt.Sprintf("which kata? %s works for katas %s, e.g. `make %s N=3`", cmd, katasWith(workload), cmd)}
+	if strings.TrimSpace(arg) == "" {
+		return kata{}, adapter{}, usageError{fmt.Sprintf("which kata? %s works for katas %s", cmd, katasWith(workload))}
 	}
 	k, err := findKata(katas, arg)
 	if err != nil {
 		return kata{}, adapter{}, err
 	}
 	a, ok := adapterFor(k.Num)
-	if !ok || (workload == "io" && a.IO == "") || (workload == "cpu" && a.CPU == "") {
+	if !ok || !a.has(workload) {
 		return kata{}, adapter{}, usageError{fmt.Sprintf("kata %s has no %s version to run: %s works for katas %s", k.Dir, workloadName(workload), cmd, katasWith(workload))}
 	}
 	return k, a, nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,27 +27,16 @@ import (
 
 // stressCmd parses `stress [-runs 20] [-timeout 5m] [-load=true] [N...]`.
 func (r *runner) stressCmd(args []string) error {
-	fs := flag.NewFlagSet("stress", flag.ContinueOnError)
-	fs.SetOutput(r.stderr)
+	fs := r.flags()
 	runs := fs.Int("runs", 20, "how many times each solution runs")
 	timeout := fs.Duration("timeout", 5*time.Minute, "kill a run that takes longer")
 	load := fs.Bool("load", true, "keep every core busy while the specs run")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if *runs < 1 {
-		return usageError{"-runs must be at least 1"}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, someKatas)
 	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		picked, err := pickKatas(katas, fs.Args())
-		if err != nil {
-			return err
-		}
-		katas = picked
+	if *runs < 1 {
+		return usageError{fmt.Sprintf("%s: want at least 1", typed("runs", strconv.Itoa(*runs)))}
 	}
 	if len(katas) == 0 {
 		return fmt.Errorf("no katas to stress")

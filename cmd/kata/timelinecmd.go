@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/concurrency-katas/go-katas/internal/timeline"
@@ -21,28 +21,21 @@ import (
 //
 //	kata timeline [-ref] [-urls 20] [-latency 50ms] [-width 100] N
 func (r *runner) timelineCmd(args []string) error {
-	fs := flag.NewFlagSet("timeline", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := r.flags()
 	ref := fs.Bool("ref", false, "run the reference solution instead of your code")
 	urls := fs.Int("urls", 20, "how many URLs")
 	latency := fs.Duration("latency", defaultTimelineLatency, "the fake server's latency")
 	width := fs.Int("width", timelineWidth()-14, "columns of the time axis")
-	if err := fs.Parse(args); err != nil {
-		return usageError{"timeline: " + err.Error()}
-	}
-	if fs.NArg() > 1 {
-		return usageError{fmt.Sprintf("timeline takes one kata number, not %d arguments", fs.NArg())}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, pos, err := r.parse(fs, args, ownArgs)
 	if err != nil {
 		return err
 	}
-	k, _, err := pickRunnable(katas, fs.Arg(0), "io", "timeline")
+	k, _, err := pickRunnable(katas, strings.Join(pos, " "), "io", "timeline")
 	if err != nil {
 		return err
 	}
 	if *urls < 1 {
-		return usageError{fmt.Sprintf("timeline: -urls %d: want at least 1", *urls)}
+		return usageError{fmt.Sprintf("-urls %d: want at least 1", *urls)}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -93,7 +86,7 @@ func (r *runner) timelineRun(ctx context.Context, k kata, ref bool, urls int, la
 		return o, p, nil
 	case o.NotSolved() && !ref:
 		return o, p, fmt.Errorf("kata %s is not solved yet: %s\nSolve it (make kata N=%d), or draw the reference solution's timeline: make timeline N=%d REF=1",
-			k.Dir, verLastLines(o.Result.Err+"\n"+o.Stderr, 1), k.Num, k.Num)
+			k.Dir, crashLine(o.Result.Err+"\n"+o.Stderr), k.Num, k.Num)
 	default:
 		hint := ""
 		if !ref {

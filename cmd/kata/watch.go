@@ -25,14 +25,7 @@ func watchArgs(k kata, rest []string) []string {
 // and fake server it uses) changes, until Ctrl-C. Ginkgo runs them once at
 // the start, then polls the files' modification times every second.
 func (r *runner) watchCmd(args []string) error {
-	katas, err := discoverKatas(r.root)
-	if err != nil {
-		return err
-	}
-	if len(args) == 0 {
-		return usageError{"which kata? give its number, e.g. `make watch N=1`"}
-	}
-	k, err := findKata(katas, args[0])
+	k, rest, err := r.kataAndRest(args)
 	if err != nil {
 		return err
 	}
@@ -43,7 +36,7 @@ func (r *runner) watchCmd(args []string) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
-	err = r.passthroughEnv(kataEnv(), watchArgs(k, args[1:])...)
+	err = r.passthroughEnv(kataEnv(), watchArgs(k, rest)...)
 	if len(sig) > 0 {
 		return nil // Ctrl-C is how watching ends
 	}

@@ -3,10 +3,11 @@
 // (`make compare`), draw its timeline (`make timeline`) or show its output
 // (`make examples-io`).
 //
-// The kata tool writes a tiny main package per kata under .kata/run/ that
-// imports the kata's package (the learner's files, or the reference
-// solution laid over them with -overlay) and calls Main with adapters of
-// the kata's API to the two signatures here. Main reads its flags, runs the
+// Each kata that has such a version has a small main package in
+// cmd/kata/internal/adapters/<kata>/ that imports the kata's package and
+// calls Main with adapters of the kata's API to the two signatures here; the
+// kata tool builds it over the learner's files, or with -overlay over the
+// reference solution. Main reads its flags, runs the
 // workload against a real fake server on loopback, prints what was asked
 // and writes a Result as JSON.
 package runkit
