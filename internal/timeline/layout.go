@@ -118,7 +118,7 @@ func lay(spans []fakeserver.Span) layout {
 		l.Bars[i].Lane += first[rowKey(l.Bars[i].Span)]
 	}
 	l.Sessions = len(keys)
-	l.PeakInFlight = peakInFlight(sorted)
+	l.PeakInFlight = fakeserver.PeakInFlight(sorted)
 	return l
 }
 
@@ -146,31 +146,6 @@ func splitNumber(name string) (string, int) {
 		return name, -1
 	}
 	return name[:i], n
-}
-
-// peakInFlight is the most requests open at one instant; a request that
-// ends when another starts does not overlap it.
-func peakInFlight(spans []fakeserver.Span) int {
-	type edge struct {
-		at    time.Time
-		delta int
-	}
-	edges := make([]edge, 0, 2*len(spans))
-	for _, sp := range spans {
-		edges = append(edges, edge{sp.Start, +1}, edge{sp.End, -1})
-	}
-	sort.SliceStable(edges, func(i, j int) bool {
-		if !edges[i].at.Equal(edges[j].at) {
-			return edges[i].at.Before(edges[j].at)
-		}
-		return edges[i].delta < edges[j].delta
-	})
-	cur, peak := 0, 0
-	for _, e := range edges {
-		cur += e.delta
-		peak = max(peak, cur)
-	}
-	return peak
 }
 
 // failed reports whether the request did not end with a 2xx answer.
