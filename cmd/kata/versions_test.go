@@ -9,23 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
-// TestVersionCommandsAnswerBadInput: every command of timeline, compare and
-// examples answers a mistake with the kata list, the usage and what to do.
+// TestVersionCommandsAnswerBadInput: every command of compare and examples
+// answers (timeline's: timelinecmd_test.go) a mistake with the kata list, the usage and what to do.
 func TestVersionCommandsAnswerBadInput(t *testing.T) {
 	cases := []struct {
 		args []string
 		err  string
 	}{
-		{[]string{"timeline"}, "timeline works for katas 1, 3, 6, 7, 10"},
-		{[]string{"timeline", "99"}, "no kata number 99"},
-		{[]string{"timeline", "nope"}, `unknown kata "nope"`},
-		{[]string{"timeline", "4"}, "kata 04-pool-cpu has no download (I/O) version to run"},
-		{[]string{"timeline", "1", "3"}, "one kata number"},
-		{[]string{"timeline", "-urls", "0", "1"}, "-urls 0"},
-		{[]string{"timeline", "-bogus", "1"}, "flag provided but not defined"},
 		{[]string{"compare", "3"}, "compare takes no kata number"},
 		{[]string{"compare", "-samples", "0"}, "-samples 0"},
 		{[]string{"examples"}, "want io or cpu"},
@@ -127,43 +119,4 @@ func TestRunnersCompileAgainstTheStubs(t *testing.T) {
 		}
 	}
 	os.RemoveAll(dir)
-}
-
-// TestTimelineOfKata01Solution runs `kata timeline -ref 1` end to end: the
-// reference solution's runner is built, run against a loopback server,
-// and drawn.
-func TestTimelineOfKata01Solution(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: builds and runs kata 01's solution against a loopback server (about 5 s)")
-	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svg := filepath.Join(root, ".kata", "timelines", "01-sequential-solution.svg")
-	os.Remove(svg)
-	var out, errOut bytes.Buffer
-	start := time.Now()
-	code := run([]string{"timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "60", "1"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("timeline -ref 1: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
-	}
-	o := out.String()
-	for _, want := range []string{"Kata 01-sequential, the reference solution", "6 requests, 1 session, peak 1 in flight",
-		"|###", "|===", "one column =", ".kata/timelines/01-sequential-solution.svg"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("output lacks %q:\n%s", want, o)
-		}
-	}
-	// One row: one session reused, six bars on it.
-	for _, line := range strings.Split(o, "\n") {
-		if strings.HasPrefix(line, "s1 ") && strings.Count(line, "|") != 6 {
-			t.Errorf("row s1 should hold 6 bars: %q", line)
-		}
-	}
-	data, err := os.ReadFile(svg)
-	if err != nil || !bytes.Contains(data, []byte("<svg")) {
-		t.Errorf("no SVG written at %s: %v", svg, err)
-	}
-	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
 }
