@@ -121,7 +121,7 @@ func TestASCIIBarPositions(t *testing.T) {
 		"session s1": "|#########|=========", // 0-10 big, 10-20 small: one column per ms
 		"session s2": "     |#########",      // 5-15
 		"lane 1":     "            |===",     // 12-16
-		"lane 2":     "             |xxxx",    // 13-18, failed (500)
+		"lane 2":     "             |xxxx",   // 13-18, failed (500)
 	} {
 		if rows[label] != bars {
 			t.Errorf("row %s\n got %q\nwant %q\n%s", label, rows[label], bars, out)
