@@ -73,7 +73,7 @@ reset: tool ## restore kata N's stub; your file is backed up first: make reset N
 grade: tool ## a JUnit report per kata in reports/ and a score table (exit 0 when katas fail)
 	@$(KATA) grade -j $(J)
 
-timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3 [REF=1]
+timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3, or N='1 3 6' on one time scale [REF=1]
 	@$(KATA) timeline $(if $(filter-out 0,$(REF)),-ref) $(N)
 
 compare: tool ## the article's table measured here: every version, I/O and CPU [REF=1: the solutions]
