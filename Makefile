@@ -59,7 +59,7 @@ classroom: tool ## write a GitHub Classroom student template (no solutions) into
 classroom-workflow: tool ## rewrite .github/workflows/classroom.yml from the kata list (after adding a kata or a task)
 	@$(KATA) classroom workflow
 
-timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3 [REF=1]
+timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3, or N='1 3 6' on one time scale [REF=1]
 	@$(KATA) timeline $(if $(filter-out 0,$(REF)),-ref) "$(N)"
 
 compare: tool ## the article's table measured here: every version, I/O and CPU [REF=1: the solutions]

@@ -68,7 +68,7 @@ func (s Stats) PeakPerSession() map[string]int {
 	}
 	peaks := make(map[string]int, len(bySession))
 	for id, spans := range bySession {
-		peaks[id] = peakOverlap(spans)
+		peaks[id] = PeakInFlight(spans)
 	}
 	return peaks
 }
@@ -106,9 +106,13 @@ func (s Stats) Elapsed() time.Duration {
 	return last.Sub(first)
 }
 
-// peakOverlap returns the largest number of spans open at one instant. A span
-// that ends at the instant another starts does not overlap it.
-func peakOverlap(spans []Span) int {
+// PeakInFlight returns the most spans open at one instant: the peak of
+// requests in flight among spans, given in any order; 0 for none. A span is
+// open from its Start up to, not including, its End: one that ends at the
+// instant another starts does not overlap it (requests sent back to back
+// give 1), and one that lasts no time is never open. It is the algorithm behind PeakPerSession, for callers
+// that pick their own spans (one session's, one run's).
+func PeakInFlight(spans []Span) int {
 	type edge struct {
 		at    time.Time
 		delta int

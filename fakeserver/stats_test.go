@@ -250,6 +250,20 @@ var _ = Describe("Stats", func() {
 		Expect(st.Spans[0].Duration()).To(Equal(time.Second))
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("gives PeakInFlight of any spans: 0 for none, 1 back to back, the most open at one instant, in any order", func(SpecContext) {
+		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		at := func(from, to int) fakeserver.Span {
+			return fakeserver.Span{Start: t0.Add(time.Duration(from) * time.Millisecond), End: t0.Add(time.Duration(to) * time.Millisecond)}
+		}
+		Expect(fakeserver.PeakInFlight(nil)).To(BeZero())
+		Expect(fakeserver.PeakInFlight([]fakeserver.Span{at(0, 10), at(10, 20), at(20, 30)})).To(Equal(1), "back to back")
+		// Three open together at 6-7 ms, though never all four; listed out of order.
+		spans := []fakeserver.Span{at(5, 7), at(0, 10), at(8, 12), at(6, 9)}
+		Expect(fakeserver.PeakInFlight(spans)).To(Equal(3))
+		Expect(spans[0]).To(Equal(at(5, 7)), "the caller's slice is left as it was")
+		Expect(fakeserver.PeakInFlight([]fakeserver.Span{at(3, 3), at(3, 3), at(0, 1)})).To(Equal(1), "a span that lasts no time is never open")
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("does not count spans that touch end to start as overlapping", func(SpecContext) {
 		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 		st := fakeserver.Stats{Spans: []fakeserver.Span{

@@ -9,20 +9,35 @@ import (
 )
 
 // Two sessions, one request each, the second starting when the first is
-// half done.
+// half done; then two requests on one session, at once. A heading wider
+// than the picture puts its counts on a line of their own.
 func ExampleASCII() {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	spans := []fakeserver.Span{
-		{Seq: 1, Path: fakeserver.BigPath, Session: "s1", Start: t0, End: t0.Add(40 * time.Millisecond), Status: 200},
-		{Seq: 2, Path: fakeserver.SmallPath, Session: "s2", Start: t0.Add(20 * time.Millisecond), End: t0.Add(60 * time.Millisecond), Status: 200},
+	at := func(session, path string, from, to int) fakeserver.Span {
+		return fakeserver.Span{Path: path, Session: session, Status: 200,
+			Start: t0.Add(time.Duration(from) * time.Millisecond), End: t0.Add(time.Duration(to) * time.Millisecond)}
 	}
-	fmt.Print(timeline.ASCII(spans, 30))
+	fmt.Print(timeline.ASCII([]timeline.Run{
+		{Label: "two sessions", Spans: []fakeserver.Span{at("s1", fakeserver.BigPath, 0, 40), at("s2", fakeserver.SmallPath, 20, 60)}},
+		{Label: "one shared", Spans: []fakeserver.Span{at("s1", fakeserver.BigPath, 0, 30), at("s1", fakeserver.SmallPath, 0, 30)}},
+	}, 51))
 	// Output:
-	// 2 requests, 2 sessions, peak 2 in flight, 60ms elapsed
-	//          0         20ms      40ms     60ms
-	// session  +---------+---------+--------+
-	// s1       |###################
-	// s2                 |===================
-	// one column = 2ms; each bar is one request, from the moment the server got it to its answer
-	// |## /www.jython.org   |== /olympus.realpython.org/dice   |-- other page   |xx failed (no 2xx answer)
+	//               0         20ms      40ms     60ms
+	// time          +---------+---------+--------+
+	// two sessions
+	//   2 requests, 2 sessions, peak 2 in flight, 60ms elapsed
+	//   session s1  |###################
+	//   session s2            |===================
+	//   in flight   ▄▄▄▄▄▄▄▄▄▄██████████▄▄▄▄▄▄▄▄▄▄
+	//
+	// one shared
+	//   2 requests, 1 session, peak 2 in flight, 30ms elapsed
+	//   session s1: 2 requests at once
+	//     lane 1    |##############
+	//     lane 2    |==============
+	//   in flight   ███████████████
+	//
+	// one column = 2ms, the same for every run; a bar is one request, from arrival to answer
+	// |## /www.jython.org   |== /olympus.realpython.org/dice
+	// in flight: ▁ is 1 request, █ is 2 at once (the highest peak drawn)
 }

@@ -1,13 +1,18 @@
-// Package timeline draws what the fake server saw of a run — one bar per
-// request, one row per session — as text for a terminal (ASCII) or as a
-// picture (SVG), like the execution diagrams of the article the katas port:
-// which worker was waiting on which request, and when.
+// Package timeline draws what the fake server saw of one or more runs of a
+// download — one bar per request, one row per session — as text for a
+// terminal (ASCII) or as a picture (SVG), like the execution diagrams of the
+// article the katas port: which worker was waiting on which request, and
+// when.
 //
-// Both take the spans of fakeserver.Stats. Rows are sessions, by name
-// (s1, s2… s10); a session with several requests in flight
-// at once (one Session shared by the tasks of an event loop, or one Client
-// shared by many goroutines) gets one lane per request in flight, so bars
-// never hide each other.
+// Both take Runs, each the spans of a fakeserver.Stats with a label. Runs
+// drawn together share one time scale, so a run twice as long is drawn
+// twice as wide, and one in-flight scale. Inside a run, rows are grouped by
+// session (else worker, else connection), by name (s1, s2… s10); a session
+// with several requests in flight at once (one Session shared by the tasks
+// of an event loop) gets one lane per request in flight, grouped under one
+// label that says how many were at once, so bars never hide each other.
+// Under each run's rows, a step chart shows how many requests were in
+// flight over time, with the peak marked.
 package timeline
 
 import (
@@ -20,54 +25,142 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 )
 
-// A lane is one row of the picture.
-type lane struct {
-	Key   string // the session (or worker, or connection) the row belongs to
-	Index int    // 0 for the session's first lane, 1 for its second…
+// A Run is one download to draw: what ran, and what the server saw of it.
+type Run struct {
+	Label string            // what ran, such as "Kata 03-pool (reference solution)"; may be empty
+	Spans []fakeserver.Span // the server's spans of the run, in any order
 }
 
-// A bar is one request, placed on a lane.
+// A kind is what a bar shows, and so its colour or fill.
+type kind int
+
+const (
+	kindBig    kind = iota // fakeserver.BigPath, answered
+	kindSmall              // fakeserver.SmallPath, answered
+	kindOther              // another path, answered
+	kindFailed             // no 2xx answer: a fault, an error status, a cancelled request
+	numKinds
+)
+
+func kindOf(sp fakeserver.Span) kind {
+	switch {
+	case sp.Canceled || sp.Fault != 0 || sp.Status < 200 || sp.Status > 299:
+		return kindFailed
+	case sp.Path == fakeserver.BigPath:
+		return kindBig
+	case sp.Path == fakeserver.SmallPath:
+		return kindSmall
+	default:
+		return kindOther
+	}
+}
+
+// A group is the rows of one session (or worker, or connection): one lane
+// per request it had in flight at once.
+type group struct {
+	Kind  string // "session", "worker" or "connection"
+	Name  string // "s1", "w2", "3"
+	First int    // its first lane, in the run's lanes
+	Lanes int    // how many lanes: the most requests it had in flight at once
+}
+
+// label names the group: "session s1".
+func (g group) label() string { return g.Kind + " " + g.Name }
+
+// note says why a group has several lanes: "20 requests at once"; "" for one.
+func (g group) note() string {
+	if g.Lanes < 2 {
+		return ""
+	}
+	return fmt.Sprintf("%d requests at once", g.Lanes)
+}
+
+// A bar is one request, placed on a lane of its run.
 type bar struct {
 	Span     fakeserver.Span
-	Lane     int           // index into layout.Lanes
-	From, To time.Duration // since layout.Start
+	Lane     int           // index into the run's lanes
+	From, To time.Duration // since the run's first request
+	Kind     kind
 }
 
-// layout is where every bar goes, and the counts of the caption.
-type layout struct {
-	Lanes        []lane
+// A step is a stretch of a run's in-flight chart: N requests in flight from
+// At until the next step's At.
+type step struct {
+	At time.Duration
+	N  int
+}
+
+// runLayout is where every bar of one run goes, and its counts.
+type runLayout struct {
+	Label        string
+	Groups       []group
+	Lanes        int
 	Bars         []bar
 	Start        time.Time
 	Elapsed      time.Duration // from the first request's start to the last one's end
 	Requests     int
-	Sessions     int // distinct row keys
 	PeakInFlight int
+	PeakAt       time.Duration // when the peak was first reached
+	Flight       []step        // the in-flight chart, from 0; the last step is 0 at Elapsed
 }
 
-// rowKey is the name of the row a span belongs to: its session, else its
-// worker, else its connection.
-func rowKey(sp fakeserver.Span) string {
+// chart is the layout of runs drawn together.
+type chart struct {
+	Runs  []runLayout
+	Span  time.Duration // the longest run: the time scale all runs share
+	Peak  int           // the highest peak: the in-flight scale all runs share
+	Drawn [numKinds]bool
+}
+
+func (c chart) requests() int {
+	n := 0
+	for _, r := range c.Runs {
+		n += r.Requests
+	}
+	return n
+}
+
+// lay places the spans of every run on one time scale.
+func lay(runs []Run) chart {
+	var c chart
+	for _, r := range runs {
+		rl := layRun(r)
+		c.Span = max(c.Span, rl.Elapsed)
+		c.Peak = max(c.Peak, rl.PeakInFlight)
+		for _, b := range rl.Bars {
+			c.Drawn[b.Kind] = true
+		}
+		c.Runs = append(c.Runs, rl)
+	}
+	return c
+}
+
+// rowOf names the group a span belongs to: its session, else its worker,
+// else its connection.
+func rowOf(sp fakeserver.Span) (kind, name string) {
 	switch {
 	case sp.Session != "":
-		return sp.Session
+		return "session", sp.Session
 	case sp.Worker != "":
-		return sp.Worker
+		return "worker", sp.Worker
 	default:
-		return fmt.Sprintf("conn %d", sp.Conn)
+		return "connection", strconv.Itoa(sp.Conn)
 	}
 }
 
-// lay places the spans: sessions by name, each
-// request on the first lane of its session that is free when it starts.
-func lay(spans []fakeserver.Span) layout {
-	sorted := append([]fakeserver.Span(nil), spans...)
+// layRun places one run's spans: groups by name, each request on the first
+// lane of its group that is free when it starts. Taken in order of start,
+// that gives a group exactly as many lanes as it had requests in flight at
+// once.
+func layRun(r Run) runLayout {
+	sorted := append([]fakeserver.Span(nil), r.Spans...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if !sorted[i].Start.Equal(sorted[j].Start) {
 			return sorted[i].Start.Before(sorted[j].Start)
 		}
 		return sorted[i].Seq < sorted[j].Seq
 	})
-	l := layout{Requests: len(sorted)}
+	l := runLayout{Label: r.Label, Requests: len(sorted)}
 	if len(sorted) == 0 {
 		return l
 	}
@@ -80,15 +173,18 @@ func lay(spans []fakeserver.Span) layout {
 	}
 	l.Elapsed = end.Sub(l.Start)
 
-	var keys []string
-	laneEnds := map[string][]time.Time{} // per session: when each of its lanes is free
-	for _, sp := range sorted {
-		k := rowKey(sp)
-		if _, seen := laneEnds[k]; !seen {
-			keys = append(keys, k)
-			laneEnds[k] = nil
+	type key struct{ kind, name string }
+	var keys []key
+	laneEnds := map[key][]time.Time{} // per group: when each of its lanes is free
+	laneOf := make([]int, len(sorted))
+	for i, sp := range sorted {
+		k, n := rowOf(sp)
+		g := key{k, n}
+		if _, seen := laneEnds[g]; !seen {
+			keys = append(keys, g)
+			laneEnds[g] = nil
 		}
-		ends := laneEnds[k]
+		ends := laneEnds[g]
 		idx := -1
 		for i, e := range ends {
 			if !e.After(sp.Start) {
@@ -101,25 +197,99 @@ func lay(spans []fakeserver.Span) layout {
 			ends = append(ends, time.Time{})
 		}
 		ends[idx] = sp.End
-		laneEnds[k] = ends
-		l.Bars = append(l.Bars, bar{Span: sp, Lane: idx, From: sp.Start.Sub(l.Start), To: sp.End.Sub(l.Start)})
+		laneEnds[g] = ends
+		laneOf[i] = idx
 	}
-	// Rows in the order of their names (s1, s2… s10), so a session is where
-	// one looks for it; bars then point at their global lane.
-	sort.SliceStable(keys, func(i, j int) bool { return naturalLess(keys[i], keys[j]) })
-	first := map[string]int{}
+	// Groups by kind (sessions first), then by name (s1, s2… s10), so a row
+	// is where one looks for it; bars then point at their run's lane.
+	kindOrder := map[string]int{"session": 0, "worker": 1, "connection": 2}
+	sort.SliceStable(keys, func(i, j int) bool {
+		if keys[i].kind != keys[j].kind {
+			return kindOrder[keys[i].kind] < kindOrder[keys[j].kind]
+		}
+		return naturalLess(keys[i].name, keys[j].name)
+	})
+	first := map[key]int{}
 	for _, k := range keys {
-		first[k] = len(l.Lanes)
-		for i := range laneEnds[k] {
-			l.Lanes = append(l.Lanes, lane{Key: k, Index: i})
+		first[k] = l.Lanes
+		n := len(laneEnds[k])
+		l.Groups = append(l.Groups, group{Kind: k.kind, Name: k.name, First: l.Lanes, Lanes: n})
+		l.Lanes += n
+	}
+	for i, sp := range sorted {
+		k, n := rowOf(sp)
+		l.Bars = append(l.Bars, bar{
+			Span: sp, Lane: first[key{k, n}] + laneOf[i],
+			From: sp.Start.Sub(l.Start), To: sp.End.Sub(l.Start), Kind: kindOf(sp),
+		})
+	}
+	l.PeakInFlight = fakeserver.PeakInFlight(sorted)
+	l.Flight = flight(l.Bars)
+	for _, s := range l.Flight {
+		if s.N == l.PeakInFlight {
+			l.PeakAt = s.At
+			break
 		}
 	}
-	for i := range l.Bars {
-		l.Bars[i].Lane += first[rowKey(l.Bars[i].Span)]
-	}
-	l.Sessions = len(keys)
-	l.PeakInFlight = peakInFlight(sorted)
 	return l
+}
+
+// flight is the exact step function of requests in flight. Edges at the
+// same instant are taken together, so a request that ends as the next
+// starts leaves no dip.
+func flight(bars []bar) []step {
+	type edge struct {
+		at    time.Duration
+		delta int
+	}
+	edges := make([]edge, 0, 2*len(bars))
+	for _, b := range bars {
+		edges = append(edges, edge{b.From, +1}, edge{b.To, -1})
+	}
+	sort.Slice(edges, func(i, j int) bool { return edges[i].at < edges[j].at })
+	steps := []step{{0, 0}}
+	cur := 0
+	for i := 0; i < len(edges); {
+		at := edges[i].at
+		for ; i < len(edges) && edges[i].at == at; i++ {
+			cur += edges[i].delta
+		}
+		last := &steps[len(steps)-1]
+		switch {
+		case last.At == at:
+			last.N = cur
+		case last.N != cur:
+			steps = append(steps, step{at, cur})
+		}
+	}
+	return steps
+}
+
+// columnPeaks draws steps at a resolution: columns of the time axis, where
+// span takes them all; each column gets the most requests in flight at any
+// moment inside it. A dip shorter than a column is not drawn (it could not
+// be seen), and the run's peak always is.
+func columnPeaks(steps []step, span time.Duration, columns int) []int {
+	out := make([]int, columns)
+	for i, s := range steps {
+		if s.N == 0 || i+1 == len(steps) {
+			continue // the last step is 0, at the run's end
+		}
+		end := steps[i+1].At
+		from := columnOf(s.At, span, columns)
+		to := columnOf(end-1, span, columns) // the column of the step's last instant
+		for c := from; c <= to; c++ {
+			out[c] = max(out[c], s.N)
+		}
+	}
+	return out
+}
+
+// columnOf is the column of the time axis that holds instant d, where span
+// takes all the columns.
+func columnOf(d, span time.Duration, columns int) int {
+	c := int(float64(d) * float64(columns) / float64(max(span, 1)))
+	return min(max(c, 0), columns-1)
 }
 
 // naturalLess orders names with numbers by their numbers: s2 before s10.
@@ -148,65 +318,42 @@ func splitNumber(name string) (string, int) {
 	return name[:i], n
 }
 
-// peakInFlight is the most requests open at one instant; a request that
-// ends when another starts does not overlap it.
-func peakInFlight(spans []fakeserver.Span) int {
-	type edge struct {
-		at    time.Time
-		delta int
-	}
-	edges := make([]edge, 0, 2*len(spans))
-	for _, sp := range spans {
-		edges = append(edges, edge{sp.Start, +1}, edge{sp.End, -1})
-	}
-	sort.SliceStable(edges, func(i, j int) bool {
-		if !edges[i].at.Equal(edges[j].at) {
-			return edges[i].at.Before(edges[j].at)
-		}
-		return edges[i].delta < edges[j].delta
-	})
-	cur, peak := 0, 0
-	for _, e := range edges {
-		cur += e.delta
-		peak = max(peak, cur)
-	}
-	return peak
-}
-
-// failed reports whether the request did not end with a 2xx answer.
-func failed(sp fakeserver.Span) bool {
-	return sp.Canceled || sp.Fault != 0 || sp.Status < 200 || sp.Status > 299
-}
-
-// page names the page a span asked for: "big", "small" or "other".
-func page(sp fakeserver.Span) string {
-	switch sp.Path {
-	case fakeserver.BigPath:
-		return "big"
-	case fakeserver.SmallPath:
-		return "small"
-	default:
-		return "other"
-	}
-}
-
-// Caption is the one-line summary under a picture, such as "20 requests,
+// Caption is the one-line summary of a run, such as "20 requests,
 // 5 sessions, peak 5 in flight, 212ms elapsed".
 func Caption(spans []fakeserver.Span) string {
-	return lay(spans).caption()
+	return layRun(Run{Spans: spans}).caption()
 }
 
-func (l layout) caption() string {
-	return fmt.Sprintf("%d %s, %d %s, peak %d in flight, %s elapsed",
-		l.Requests, plural(l.Requests, "request"), l.Sessions, plural(l.Sessions, "session"),
-		l.PeakInFlight, formatDuration(l.Elapsed))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
+func (l runLayout) caption() string {
+	parts := []string{count(l.Requests, "request")}
+	for _, k := range []string{"session", "worker", "connection"} {
+		n := 0
+		for _, g := range l.Groups {
+			if g.Kind == k {
+				n++
+			}
+		}
+		if n > 0 {
+			parts = append(parts, count(n, k))
+		}
 	}
-	return word + "s"
+	parts = append(parts, fmt.Sprintf("peak %d in flight", l.PeakInFlight), formatDuration(l.Elapsed)+" elapsed")
+	return strings.Join(parts, ", ")
+}
+
+// heading is the run's label and caption: "Kata 03-pool: 20 requests, …".
+func (l runLayout) heading() string {
+	if l.Label == "" {
+		return l.caption()
+	}
+	return l.Label + ": " + l.caption()
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // tickStep picks a round step (1, 2 or 5 times a power of ten) that cuts
