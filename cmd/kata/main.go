@@ -50,6 +50,8 @@ commands:
   reset N                  restore kata N's stub; your file is backed up first
   grade [-j 2] [-o reports] [N...]  a JUnit report per kata and a score table;
                            exit 0 even when katas fail
+  dev mutant edit|save|new N M, dev mutants convert   the maintainer's mutant patches
+                           (see kata dev)
   help                     this text
 
 Extra arguments after kata/solution/mutant go to ginkgo, e.g.
@@ -155,6 +157,8 @@ func (r *runner) dispatch(cmd string, args []string) error {
 		return r.resetCmd(args)
 	case "grade":
 		return r.gradeCmd(args)
+	case "dev":
+		return r.devCmd(args)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
