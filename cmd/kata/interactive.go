@@ -85,7 +85,7 @@ func pickMutant(root string, k kata, args []string) (mutant, error) {
 		names = append(names, m.Name)
 	}
 	if len(ms) == 0 {
-		return mutant{}, usageError{fmt.Sprintf("kata %s has no mutants (katas/%s/testdata/mutants/<name>/<file>.go)", k.Dir, k.Dir)}
+		return mutant{}, usageError{fmt.Sprintf("kata %s has no mutants (katas/%s/testdata/mutants/<name>.patch)", k.Dir, k.Dir)}
 	}
 	if len(args) == 0 || args[0] == "" {
 		return mutant{}, usageError{fmt.Sprintf("which mutant of kata %s? one of: %s", k.Dir, strings.Join(names, ", "))}

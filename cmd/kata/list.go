@@ -36,7 +36,7 @@ func writeKataTable(w io.Writer, katas []kata) {
 
 func writeMutantTable(w io.Writer, k kata, ms []mutant) {
 	if len(ms) == 0 {
-		fmt.Fprintf(w, "kata %s has no mutants (katas/%s/testdata/mutants/<name>/<file>.go)\n", k.Dir, k.Dir)
+		fmt.Fprintf(w, "kata %s has no mutants (katas/%s/testdata/mutants/<name>.patch)\n", k.Dir, k.Dir)
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

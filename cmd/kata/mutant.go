@@ -15,29 +15,52 @@ import (
 // binary ("WARNING: DATA RACE") without naming a spec.
 const raceKiller = "[race detector]"
 
-// mutant is one katas/NN-name/testdata/mutants/<Name>/ folder.
+// mutant is one deliberately wrong version of a kata's solution: either a
+// patch, katas/NN-name/testdata/mutants/<Name>.patch, against the solution
+// file it names, or (for a genuine rewrite) a folder <Name>/ holding whole
+// replacement files.
 type mutant struct {
 	Name     string
-	What     string            // the "// mutant:" lines
-	KilledBy []string          // the "// killed-by:" values (all must fail)
-	Overlay  map[string]string // learner file -> mutant file
+	What     string            // the "mutant:" lines
+	KilledBy []string          // the "killed-by:" values (all must fail)
+	Overlay  map[string]string // learner file -> mutant file (for a patch: the patched file under .kata/overlays/patched/)
+	Patch    string            // the .patch file; "" for a whole-file mutant
 	Err      error             // why the mutant cannot be run
 }
 
 // mutantHeader reads the "// mutant:" and "// killed-by:" comment lines that
-// sit above the package clause.
+// sit above the package clause of a whole-file mutant.
 func mutantHeader(src []byte) (what string, killedBy []string) {
 	sc := bufio.NewScanner(bytes.NewReader(src))
-	var whats []string
+	var bodies []string
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, "package ") {
 			break
 		}
-		body, ok := strings.CutPrefix(line, "//")
-		if !ok {
-			continue
+		if body, ok := strings.CutPrefix(line, "//"); ok {
+			bodies = append(bodies, body)
 		}
+	}
+	return headerFields(bodies)
+}
+
+// preambleHeader reads the "mutant:" and "killed-by:" lines of a patch's
+// preamble (a leading "//" is allowed, as in a Go file's header).
+func preambleHeader(preamble string) (what string, killedBy []string) {
+	var bodies []string
+	for _, line := range strings.Split(preamble, "\n") {
+		line = strings.TrimSpace(line)
+		bodies = append(bodies, strings.TrimPrefix(line, "//"))
+	}
+	return headerFields(bodies)
+}
+
+// headerFields joins the "mutant:" values with "; " and lists the distinct
+// "killed-by:" values, in order.
+func headerFields(lines []string) (what string, killedBy []string) {
+	var whats []string
+	for _, body := range lines {
 		body = strings.TrimSpace(body)
 		if v, ok := cutKey(body, "mutant:"); ok && v != "" {
 			whats = append(whats, v)
@@ -69,10 +92,17 @@ func (k kata) mutants(root string) ([]mutant, error) {
 	}
 	var out []mutant
 	for _, e := range entries {
-		if !e.IsDir() {
-			continue
+		name, isPatch := strings.CutSuffix(e.Name(), patchExt)
+		switch {
+		case e.IsDir():
+			m := k.loadMutant(root, filepath.Join(base, e.Name()))
+			if isFile(filepath.Join(base, e.Name()+patchExt)) {
+				m.Err = fmt.Errorf("mutant %s of kata %s is both a folder and a patch (%s/ and %s%s): keep one", m.Name, k.Dir, m.Name, m.Name, patchExt)
+			}
+			out = append(out, m)
+		case isPatch && name != "" && !isDir(filepath.Join(base, name)):
+			out = append(out, k.loadPatchMutant(root, filepath.Join(base, e.Name())))
 		}
-		out = append(out, k.loadMutant(root, filepath.Join(base, e.Name())))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -121,8 +151,18 @@ func (k kata) loadMutant(root, dir string) mutant {
 // devMutant is `kata dev mutant ...`: run kata N's specs against its mutant
 // M (`dev mutant N M [ginkgo flags]`). Subcommands that write mutants hang
 // here.
-func (r *runner) devMutant(args []string) error { return r.interactive(modeMutant, args) }
+func (r *runner) devMutant(args []string) error {
+	if len(args) > 0 && (args[0] == "edit" || args[0] == "save" || args[0] == "new") {
+		return r.devMutantCmd(args[0], args[1:]) // mutantdev.go
+	}
+	return r.interactive(modeMutant, args)
+}
 
 // devMutants is `kata dev mutants ...`: the spec x mutant matrix
 // (mutantsreport.go).
-func (r *runner) devMutants(args []string) error { return r.mutantsCmd(args) }
+func (r *runner) devMutants(args []string) error {
+	if len(args) > 0 && args[0] == "convert" {
+		return r.convertMutantsCmd(args[1:]) // mutantdev.go
+	}
+	return r.mutantsCmd(args)
+}

@@ -44,6 +44,9 @@ func DownloadSite(ctx context.Context, session *web.Session, url string) (int, e
 // error. If ctx is cancelled it stops the same way. An empty urls makes no
 // request and returns an empty slice. A nil newSession or out is an error.
 func DownloadAll(ctx context.Context, newSession func() *web.Session, urls []string, out io.Writer) ([]Page, error) {
+	if ctx == nil {
+		return nil, errors.New("DownloadAll: ctx is nil: pass a context, such as context.Background() at the top of a program")
+	}
 	if newSession == nil {
 		return nil, errors.New("DownloadAll: newSession is nil: pass a function that makes a Session, such as site.NewSession")
 	}
@@ -91,6 +94,9 @@ func CPUBound(n int) workload.U128 {
 // after another. It checks ctx before each number and, if ctx is done,
 // returns the sums computed so far with ctx's error.
 func FindSums(ctx context.Context, numbers []int) ([]workload.U128, error) {
+	if ctx == nil {
+		return nil, errors.New("FindSums: ctx is nil: pass a context, such as context.Background() at the top of a program")
+	}
 	sums := make([]workload.U128, 0, len(numbers))
 	for _, n := range numbers {
 		if err := ctx.Err(); err != nil {

@@ -143,8 +143,11 @@ func Run(ctx context.Context, newSession func() *web.Session, urls []string, pla
 	// Stage 0: the indexes of the URLs, closed by their only sender.
 	jobs := make(chan int)
 	// Stage 1 → stage 2: bodies as they arrive, closed once every
-	// downloader (its senders) has ended.
-	bodies := make(chan fetched)
+	// downloader (its senders) has ended. Its buffer, one body per
+	// downloader, absorbs a burst of arrivals, so a downloader seldom waits
+	// for a digester before its next request; being bounded, it also stops
+	// the downloads from running far ahead of the CPU stage.
+	bodies := make(chan fetched, plan.Downloaders)
 
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/concurrency-katas/go-katas/internal/patch"
+)
+
+// patchExt ends the name of a mutant kept as a patch.
+const patchExt = ".patch"
+
+// label names a mutant in errors: "mutant 03/unbounded".
+func (m mutant) label(k kata) string { return fmt.Sprintf("mutant %02d/%s", k.Num, m.Name) }
+
+// patchedPath is where the tool writes the solution file with a mutant's
+// patch applied; the overlay lays it over the learner's file.
+func patchedPath(root string, k kata, name, file string) string {
+	return filepath.Join(root, ".kata", "overlays", "patched", k.Dir, name, file)
+}
+
+// solutionRel is the name a mutant's patch gives the solution file it
+// changes: "solutions/03-pool/pool.go".
+func solutionRel(k kata, file string) string { return "solutions/" + k.Dir + "/" + file }
+
+// loadPatchMutant reads a mutant kept as a patch against the solution,
+// applies it strictly and writes the result under .kata/overlays/patched/.
+func (k kata) loadPatchMutant(root, path string) mutant {
+	m := mutant{Name: strings.TrimSuffix(filepath.Base(path), patchExt), Patch: path}
+	rel := relTo(root, path)
+	files, err := k.applyMutantPatch(root, path)
+	if err != nil {
+		m.Err = fmt.Errorf("%s: %w", m.label(k), err)
+		return m
+	}
+	m.Overlay = map[string]string{}
+	for file, src := range files.Patched {
+		dst := patchedPath(root, k, m.Name, file)
+		if err := writeFileAtomic(dst, src); err != nil {
+			m.Err = fmt.Errorf("%s: %w", m.label(k), err)
+			return m
+		}
+		m.Overlay[k.path(root, file)] = dst
+	}
+	m.What, m.KilledBy = preambleHeader(files.Preamble)
+	switch {
+	case len(m.KilledBy) == 0:
+		m.Err = fmt.Errorf("%s: no \"killed-by: <text of the spec that must fail>\" line in the preamble of %s (the text before its first \"---\" line)", m.label(k), rel)
+	case m.What == "":
+		m.Err = fmt.Errorf("%s: no \"mutant: <what is wrong>\" line in the preamble of %s (the text before its first \"---\" line)", m.label(k), rel)
+	}
+	return m
+}
+
+// patchedFiles is a mutant patch applied: its preamble, and each learner
+// file name ("pool.go") with the solution file patched.
+type patchedFiles struct {
+	Preamble string
+	Patched  map[string][]byte
+}
+
+// applyMutantPatch parses the patch at path and applies each of its file
+// diffs to the kata's solution file that the diff's "---" line names.
+func (k kata) applyMutantPatch(root, path string) (patchedFiles, error) {
+	rel := relTo(root, path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return patchedFiles{}, err
+	}
+	p, err := patch.Parse(data)
+	if err != nil {
+		return patchedFiles{}, fmt.Errorf("%s: %v", rel, err)
+	}
+	if len(p.Files) == 0 {
+		return patchedFiles{}, fmt.Errorf("%s holds no diff (a \"--- %s\" line, a \"+++\" line and hunks)", rel, solutionRel(k, "<file>.go"))
+	}
+	learner, err := k.learnerFiles(root)
+	if err != nil {
+		return patchedFiles{}, err
+	}
+	out := patchedFiles{Preamble: p.Preamble, Patched: map[string][]byte{}}
+	for _, f := range p.Files {
+		file := filepath.Base(f.Old)
+		if want := solutionRel(k, file); f.Old != want || !contains(learner, file) {
+			return patchedFiles{}, fmt.Errorf("%s: the diff of %q must name a solution file that replaces a learner file: one of %s",
+				rel, f.Old, solutionRel(k, "{"+strings.Join(learner, ",")+"}"))
+		}
+		if _, dup := out.Patched[file]; dup {
+			return patchedFiles{}, fmt.Errorf("%s: two diffs of %s", rel, f.Old)
+		}
+		orig, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Old)))
+		if err != nil {
+			return patchedFiles{}, err
+		}
+		src, err := f.Apply(orig)
+		var ae *patch.ApplyError
+		if errors.As(err, &ae) {
+			return patchedFiles{}, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against another version of the solution: `kata dev mutant edit` and `save` remake it)",
+				ae.Hunk, ae.Line, f.Old, ae.Mismatch(), rel)
+		}
+		if err != nil {
+			return patchedFiles{}, fmt.Errorf("%s: %v", rel, err)
+		}
+		out.Patched[file] = src
+	}
+	return out, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file and a
+// rename, so that two runs of the tool never see a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
