@@ -264,3 +264,74 @@ func TestEditSaveMutant(t *testing.T) {
 		t.Errorf("new mutant before its preamble is filled in: %+v", ms)
 	}
 }
+
+// TestRepoMutantPatchesApply applies every mutant patch of the repository to
+// its solution (in memory): a solution changed under a patch fails here,
+// naming the mutant and the hunk, before any proof runs.
+func TestRepoMutantPatchesApply(t *testing.T) {
+	root, err := findRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	katas, err := discoverKatas(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, k := range katas {
+		patches, _ := filepath.Glob(k.path(root, "testdata", "mutants", "*"+patchExt))
+		for _, p := range patches {
+			n++
+			m := mutant{Name: strings.TrimSuffix(filepath.Base(p), patchExt)}
+			files, err := k.applyMutantPatch(root, p)
+			if err != nil {
+				t.Errorf("%s: %v", m.label(k), err)
+				continue
+			}
+			if what, kb := preambleHeader(files.Preamble); what == "" || len(kb) == 0 {
+				t.Errorf("%s: its preamble lacks a mutant: or a killed-by: line", m.label(k))
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no mutant patch found in the repository")
+	}
+}
+
+// TestEditStaleMutant: when the solution changed under a patch, edit starts
+// from the solution as it is now, with the old patch beside it, and save
+// writes a patch that applies again.
+func TestEditStaleMutant(t *testing.T) {
+	r, k, out := kataTree(t, nil)
+	if err := r.devCmd([]string{"mutants", "convert"}); err != nil {
+		t.Fatal(err)
+	}
+	newSolution := strings.Replace(poolSolution, "\tstart()\n", "\tstart(1)\n", 1)
+	if err := os.WriteFile(filepath.Join(r.root, "solutions/02-pool/pool.go"), []byte(newSolution), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := k.mutants(r.root)
+	if len(ms) != 1 || ms[0].Err == nil || !strings.Contains(ms[0].Err.Error(), `mutant 02/no-wait: hunk 1 (line 10) does not apply to solutions/02-pool/pool.go: expected "\tstart()", found "\tstart(1)"`) {
+		t.Fatalf("stale mutant: %+v", ms)
+	}
+	out.Reset()
+	if err := r.devCmd([]string{"mutant", "edit", "2", "no-wait"}); err != nil {
+		t.Fatalf("edit: %v\n%s", err, out)
+	}
+	dir := filepath.Join(r.root, ".kata/mutant-edit/02-pool/no-wait")
+	if src, _ := os.ReadFile(filepath.Join(dir, "pool.go")); string(src) != newSolution {
+		t.Errorf("edit copy = %q; want the solution as it is now", src)
+	}
+	if !isFile(filepath.Join(dir, "was.patch")) || !strings.Contains(out.String(), "was.patch") {
+		t.Errorf("no old patch beside the copy; output:\n%s", out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pool.go"), []byte(strings.Replace(newSolution, "\twait()\n", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.devCmd([]string{"mutant", "save", "2", "no-wait"}); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := k.mutants(r.root); len(ms) != 1 || ms[0].Err != nil || ms[0].What != "no wait" {
+		t.Errorf("mutant after save: %+v", ms)
+	}
+}
