@@ -85,7 +85,7 @@ func (r *runner) editMutant(k kata, name string) error {
 			fmt.Fprintf(r.stderr, "mutant %02d/%s is a whole-file mutant: edit it in place\n", k.Num, name)
 			files, _ := goFiles(whole)
 			for _, f := range files {
-				fmt.Fprintln(r.stdout, filepath.Join(whole, f))
+				fmt.Fprintln(r.stdout, relTo(r.root, filepath.Join(whole, f)))
 			}
 			return nil
 		}
