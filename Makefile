@@ -21,6 +21,7 @@ DIR  ?=
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade classroom classroom-workflow
 .PHONY: timeline compare examples-io examples-cpu
+.PHONY: mutant-edit mutant-save mutant-new
 
 help: ## list the targets (the default)
 	@echo "usage: make <target> [N=kata number] [T=task] [ARGS='ginkgo flags']"
@@ -81,6 +82,15 @@ solution: tool ## run kata N's specs against the reference solution: make soluti
 
 mutant: tool ## run kata N's specs against mutant M: make mutant N=1 M=uint64-overflow
 	@$(KATA) dev mutant "$(N)" "$(M)" $(ARGS)
+
+mutant-edit: tool ## write mutant M of kata N, patched, to .kata/mutant-edit/ to edit: make mutant-edit N=3 M=unbounded
+	@$(KATA) dev mutant edit "$(N)" "$(M)"
+
+mutant-save: tool ## diff the edited mutant M of kata N against the solution into its .patch: make mutant-save N=3 M=unbounded
+	@$(KATA) dev mutant save "$(N)" "$(M)"
+
+mutant-new: tool ## copy kata N's solution to .kata/mutant-edit/ to make a new mutant M (then mutant-save)
+	@$(KATA) dev mutant new "$(N)" "$(M)"
 
 mutants: tool ## each spec x each mutant of kata N (or all): which spec killed which; fails on a survivor
 	@$(KATA) dev mutants -j $(J) $(N)

@@ -74,7 +74,7 @@ func (r *runner) editMutant(k kata, name string) error {
 			fmt.Fprintf(r.stderr, "mutant %02d/%s is a whole-file mutant: edit it in place\n", k.Num, name)
 			files, _ := goFiles(whole)
 			for _, f := range files {
-				fmt.Fprintln(r.stdout, filepath.Join(whole, f))
+				fmt.Fprintln(r.stdout, relTo(r.root, filepath.Join(whole, f)))
 			}
 			return nil
 		}
@@ -82,9 +82,51 @@ func (r *runner) editMutant(k kata, name string) error {
 	}
 	files, err := k.applyMutantPatch(r.root, pp)
 	if err != nil {
-		return fmt.Errorf("mutant %02d/%s: %w", k.Num, name, err)
+		return r.editFromSolution(k, name, pp, err)
 	}
 	return r.writeEditCopy(k, name, files.Patched)
+}
+
+// editFromSolution starts the edit of a mutant whose patch no longer applies
+// from the solution as it is now, with the old patch beside it to redo by
+// hand.
+func (r *runner) editFromSolution(k kata, name, pp string, applyErr error) error {
+	files, err := k.solutionFiles(r.root)
+	if err != nil {
+		return err
+	}
+	old, err := os.ReadFile(pp)
+	if err != nil {
+		return err
+	}
+	if err := r.writeEditCopy(k, name, files); err != nil {
+		return err
+	}
+	was := filepath.Join(editDir(r.root, k, name), "was"+patchExt)
+	if err := writeFileAtomic(was, old); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.stderr, "mutant %02d/%s: %v\n"+
+		"the copy above is the solution as it is now: make the mutant's change again (the old patch is in %s), then `kata dev mutant save %d %s`\n",
+		k.Num, name, applyErr, relTo(r.root, was), k.Num, name)
+	return nil
+}
+
+// solutionFiles reads the kata's solution files, by learner file name.
+func (k kata) solutionFiles(root string) (map[string][]byte, error) {
+	ov, err := k.solutionOverlay(root)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, sol := range ov {
+		src, err := os.ReadFile(sol)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Base(sol)] = src
+	}
+	return files, nil
 }
 
 // newMutant copies the solution files to editDir for a mutant not made yet.
@@ -92,17 +134,9 @@ func (r *runner) newMutant(k kata, name string) error {
 	if isFile(k.mutantPatchPath(r.root, name)) || isDir(k.path(r.root, "testdata", "mutants", name)) {
 		return fmt.Errorf("kata %s already has a mutant %s: `kata dev mutant edit %d %s` edits it", k.Dir, name, k.Num, name)
 	}
-	ov, err := k.solutionOverlay(r.root)
+	files, err := k.solutionFiles(r.root)
 	if err != nil {
 		return err
-	}
-	files := map[string][]byte{}
-	for _, sol := range ov {
-		src, err := os.ReadFile(sol)
-		if err != nil {
-			return err
-		}
-		files[filepath.Base(sol)] = src
 	}
 	if err := r.writeEditCopy(k, name, files); err != nil {
 		return err

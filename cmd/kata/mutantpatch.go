@@ -98,7 +98,7 @@ func (k kata) applyMutantPatch(root, path string) (patchedFiles, error) {
 		src, err := f.Apply(orig)
 		var ae *patch.ApplyError
 		if errors.As(err, &ae) {
-			return patchedFiles{}, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against another version of the solution: `kata dev mutant edit` and `save` remake it)",
+			return patchedFiles{}, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against another version of the solution: `kata dev mutant edit` starts a new copy from the solution, with the old patch beside it)",
 				ae.Hunk, ae.Line, f.Old, ae.Mismatch(), rel)
 		}
 		if err != nil {

@@ -84,7 +84,9 @@ var ErrNotRunning = errors.New("not called from the running task")
 // task panicked. A task that gets it must return at once.
 var ErrStopped = errors.New("the loop is stopping")
 
-// A Task is the handle a task body receives.
+// A Task is the handle a task body receives. Its methods may be called only
+// by that body, while it runs; they are not safe for use from any other
+// goroutine or task.
 type Task struct {
 	name     string
 	loop     *Loop
