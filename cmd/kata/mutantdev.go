@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/concurrency-katas/go-katas/internal/patch"
@@ -83,6 +85,9 @@ func (r *runner) editMutant(k kata, name string) error {
 	files, err := k.applyMutantPatch(r.root, pp)
 	if err != nil {
 		return r.editFromSolution(k, name, pp, err)
+	}
+	if len(files.Harness) > 0 {
+		return fmt.Errorf("mutant %02d/%s patches the harness (%s), not the solution: edit that file in a scratch copy and diff it by hand", k.Num, name, strings.Join(slices.Sorted(maps.Keys(files.Harness)), ", "))
 	}
 	return r.writeEditCopy(k, name, files.Patched)
 }

@@ -45,6 +45,29 @@ func (k kata) loadPatchMutant(root, path string) mutant {
 		}
 		m.Overlay[k.path(root, file)] = dst
 	}
+	if len(files.Harness) > 0 {
+		// A mutant of a reference implementation the solution builds on
+		// (harness/loop for kata 05, harness/proc for kata 09): the harness
+		// file is patched, and the learner's files get the solution.
+		for rel, src := range files.Harness {
+			dst := patchedPath(root, k, m.Name, filepath.FromSlash(rel))
+			if err := writeFileAtomic(dst, src); err != nil {
+				m.Err = fmt.Errorf("%s: %w", m.label(k), err)
+				return m
+			}
+			m.Overlay[filepath.Join(root, filepath.FromSlash(rel))] = dst
+		}
+		sol, err := k.solutionOverlay(root)
+		if err != nil {
+			m.Err = fmt.Errorf("%s: %w", m.label(k), err)
+			return m
+		}
+		for learner, file := range sol {
+			if _, ok := m.Overlay[learner]; !ok {
+				m.Overlay[learner] = file
+			}
+		}
+	}
 	m.What, m.KilledBy = preambleHeader(files.Preamble)
 	switch {
 	case len(m.KilledBy) == 0:
@@ -55,11 +78,19 @@ func (k kata) loadPatchMutant(root, path string) mutant {
 	return m
 }
 
-// patchedFiles is a mutant patch applied: its preamble, and each learner
-// file name ("pool.go") with the solution file patched.
+// patchedFiles is a mutant patch applied: its preamble, each learner file
+// name ("pool.go") with the solution file patched, and each harness file
+// ("harness/loop/loop.go") the patch changes.
 type patchedFiles struct {
 	Preamble string
 	Patched  map[string][]byte
+	Harness  map[string][]byte
+}
+
+// harnessTarget reports whether a mutant's diff may name rel: a Go file of
+// the reference implementations in harness/ that a solution delegates to.
+func harnessTarget(rel string) bool {
+	return strings.HasPrefix(rel, "harness/") && strings.HasSuffix(rel, ".go") && !strings.HasSuffix(rel, "_test.go") && !strings.Contains(rel, "..")
 }
 
 // applyMutantPatch parses the patch at path and applies each of its file
@@ -81,11 +112,31 @@ func (k kata) applyMutantPatch(root, path string) (patchedFiles, error) {
 	if err != nil {
 		return patchedFiles{}, err
 	}
-	out := patchedFiles{Preamble: p.Preamble, Patched: map[string][]byte{}}
+	out := patchedFiles{Preamble: p.Preamble, Patched: map[string][]byte{}, Harness: map[string][]byte{}}
 	for _, f := range p.Files {
 		file := filepath.Base(f.Old)
+		if harnessTarget(f.Old) {
+			if _, dup := out.Harness[f.Old]; dup {
+				return patchedFiles{}, fmt.Errorf("%s: two diffs of %s", rel, f.Old)
+			}
+			orig, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Old)))
+			if err != nil {
+				return patchedFiles{}, err
+			}
+			src, err := f.Apply(orig)
+			var ae *patch.ApplyError
+			if errors.As(err, &ae) {
+				return patchedFiles{}, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against another version of it)",
+					ae.Hunk, ae.Line, f.Old, ae.Mismatch(), rel)
+			}
+			if err != nil {
+				return patchedFiles{}, fmt.Errorf("%s: %v", rel, err)
+			}
+			out.Harness[f.Old] = src
+			continue
+		}
 		if want := solutionRel(k, file); f.Old != want || !contains(learner, file) {
-			return patchedFiles{}, fmt.Errorf("%s: the diff of %q must name a solution file that replaces a learner file: one of %s",
+			return patchedFiles{}, fmt.Errorf("%s: the diff of %q must name a solution file that replaces a learner file (one of %s) or a harness/ file the solution builds on",
 				rel, f.Old, solutionRel(k, "{"+strings.Join(learner, ",")+"}"))
 		}
 		if _, dup := out.Patched[file]; dup {
