@@ -12,6 +12,9 @@ M    ?=
 ARGS ?=
 J    ?= 2
 RUNS ?= 20
+ROUNDS ?=
+PROCS ?=
+comma := ,
 T    ?=
 RESET ?=
 REF  ?=
@@ -92,8 +95,8 @@ mutant-save: tool ## diff the edited mutant M of kata N against the solution int
 mutant-new: tool ## copy kata N's solution to .kata/mutant-edit/ to make a new mutant M (then mutant-save)
 	@$(KATA) dev mutant new "$(N)" "$(M)"
 
-mutants: tool ## each spec x each mutant of kata N (or all): which spec killed which; fails on a survivor
-	@$(KATA) dev mutants -j $(J) $(N)
+mutants: tool ## each spec x each mutant, and each kata's contract; fails on a survivor or a clause not covered [ROUNDS=5: every mutant 5x per GOMAXPROCS=1,2,8]
+	@$(KATA) dev mutants -j $(J) $(if $(ROUNDS),-rounds $(ROUNDS) -procs $(or $(PROCS),1$(comma)2$(comma)8)) $(N)
 
 proof: tool ## prove katas (all, or N='1 3'; J=2 at a time): solution passes, stub fails, mutants die
 	@$(KATA) dev proof -j $(J) $(N)

@@ -27,6 +27,8 @@ func (r *runner) mutantsCmd(args []string) error {
 	list := fs.Bool("list", false, "only list the mutants and their killed-by lines (runs nothing)")
 	rerun := fs.Bool("rerun", false, "run the proof even when its reports are fresh")
 	jobs := fs.Int("j", 2, "go test processes at a time, when the proof has to run")
+	rounds := fs.Int("rounds", 0, "also run each mutant's killed-by specs this many times per -procs value (one build per mutant); every run must kill it")
+	procs := fs.String("procs", "1,2,8", "with -rounds: the GOMAXPROCS values to run under, comma-separated")
 	katas, _, err := r.parse(fs, args, someKatas)
 	if err != nil {
 		return err
@@ -81,12 +83,31 @@ func (r *runner) mutantsCmd(args []string) error {
 		mk := r.loadMatrix(k)
 		printMatrix(r.stdout, mk)
 		bad += len(mk.problems())
+		if mk.Err != "" {
+			continue
+		}
+		c, rows, problems := r.contractProblems(k, mk)
+		if rows != nil {
+			fmt.Fprintln(r.stdout)
+			printContract(r.stdout, c, rows)
+		}
+		for _, p := range problems {
+			fmt.Fprintf(r.stdout, "PROBLEM: %s\n", p)
+		}
+		bad += len(problems)
+	}
+	if *rounds > 0 {
+		n, err := r.mutantRounds(katas, *rounds, *procs)
+		if err != nil {
+			return err
+		}
+		bad += n
 	}
 	if bad > 0 {
-		fmt.Fprintf(r.stdout, "\n%d problems: a surviving mutant, a spec never seen failing, or a missing report (see above)\n", bad)
+		fmt.Fprintf(r.stdout, "\n%d problems: a surviving mutant, a spec never seen failing, a clause of a contract not covered, or a missing report (see above)\n", bad)
 		return exitCode(1)
 	}
-	fmt.Fprintf(r.stdout, "\nevery mutant killed by its spec; every learner spec seen failing\n")
+	fmt.Fprintf(r.stdout, "\nevery mutant killed by its spec; every learner spec seen failing; every clause of every contract checked by a spec that a mutant fails\n")
 	return nil
 }
 

@@ -19,6 +19,12 @@ import (
 // follows if that is not enough. Whatever the program left in its group is
 // killed when it exits.
 func runProgramLogged(ctx context.Context, program, dir, logPath string, args []string) (code int, output string, err error) {
+	return runProgramEnv(ctx, program, dir, logPath, args)
+}
+
+// runProgramEnv is runProgramLogged with more environment variables
+// ("GOMAXPROCS=1"), which win over the tool's own.
+func runProgramEnv(ctx context.Context, program, dir, logPath string, args []string, env ...string) (code int, output string, err error) {
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return -1, "", err
 	}
@@ -32,7 +38,7 @@ func runProgramLogged(ctx context.Context, program, dir, logPath string, args []
 
 	cmd := exec.CommandContext(ctx, program, args...)
 	cmd.Dir = dir
-	cmd.Env = kataEnv()
+	cmd.Env = append(kataEnv(), env...)
 	cmd.Stdout, cmd.Stderr = w, w
 	ownProcessGroup(cmd)
 	exited := make(chan struct{})

@@ -125,6 +125,9 @@ func (r *runner) prove(args []string, preflight bool) error {
 			checks = append(checks, c)
 		}
 	}
+	if ctx.Err() == nil {
+		checks = append(checks, r.contractChecks(katas, len(checks))...)
+	}
 	printTables(r.stdout, r.root, checks)
 
 	passed, failed := 0, 0
@@ -342,4 +345,25 @@ func (r *runner) goTestKata(ctx context.Context, c *check, k kata, what string, 
 		c.reported = true
 	}
 	return o
+}
+
+// contractChecks judges each kata's contract (testdata/contract.md) from
+// the reports the proof has just written: every clause names specs of the
+// kata, and a mutant fails one of them. It runs nothing.
+func (r *runner) contractChecks(katas []kata, before int) []*check {
+	var out []*check
+	for i, k := range katas {
+		c := &check{Index: before + i + 1, Group: k.Dir, Name: "contract"}
+		mk := r.loadMatrix(k)
+		if mk.Err != "" {
+			c.Verdict = fail("%s", mk.Err)
+		} else if _, rows, problems := r.contractProblems(k, mk); len(problems) > 0 {
+			c.Verdict = fail("%d of %d clauses not covered", len(problems), max(len(rows), len(problems)))
+			c.Verdict.Detail = problems
+		} else {
+			c.Verdict = pass("%d clauses, each checked by a spec that a mutant fails", len(rows))
+		}
+		out = append(out, c)
+	}
+	return out
 }
