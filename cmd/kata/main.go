@@ -120,7 +120,7 @@ func (r *runner) dispatch(cmd string, args []string) error {
 	case "list":
 		return r.list()
 	case "kata":
-		return r.interactive(modeStub, args)
+		return r.kataCmd(args)
 	case "solution":
 		return r.interactive(modeSolution, args)
 	case "mutant":

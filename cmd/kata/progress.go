@@ -213,7 +213,7 @@ func (r *runner) nextCmd(args []string) error {
 		}
 		stop()
 		fmt.Fprintf(r.stderr, "next: kata %s (%s)\n", k.Dir, res.summary())
-		return r.interactive(modeStub, []string{k.Dir})
+		return r.kataCmd([]string{k.Dir})
 	}
 	fmt.Fprintf(r.stdout, "All %d katas solved. Well done!\n", len(katas))
 	return nil
