@@ -14,31 +14,45 @@ T    ?=
 RESET ?=
 REF  ?=
 MINE ?=
+F    ?=
+V    ?=
+
+# q quotes $(1) for the shell, as one word: F='A|B' and ARGS='--focus=A|B'
+# reach the kata tool whole, never a pipe. $(value ...) keeps a $ in a regex.
+q = '$(subst ','\'',$(1))'
+FOCUS_FLAG = $(if $(value F),-focus $(call q,$(value F)))
+VERBOSE_FLAG = $(if $(filter-out 0,$(V)),-v)
+ARGS_WORDS = $(foreach a,$(value ARGS),$(call q,$(a)))
+# The tool is rebuilt only when its sources change: a go build that finds
+# nothing to do still costs a few tenths of a second on every make kata.
+KATA_SRC := $(filter-out %_test.go,$(wildcard cmd/kata/*.go internal/*/*.go harness/*.go harness/*/*.go fakeserver/*.go fakeserver/*/*.go)) go.mod go.sum
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade
 .PHONY: timeline compare examples-io examples-cpu
 
 help: ## list the targets (the default)
-	@echo "usage: make <target> [N=kata number] [M=mutant] [ARGS='ginkgo flags']"
+	@echo "usage: make <target> [N=kata number] [F='spec focus'] [V=1] [M=mutant] [ARGS='ginkgo flags']"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
 
-tool: ## build the kata tool into .kata/bin/kata
+tool: $(KATA) ## build the kata tool into .kata/bin/kata (when its sources changed)
+
+$(KATA): $(KATA_SRC)
 	@go build -o $(KATA) ./cmd/kata
 
 list: tool ## the katas: number, name, title, concepts
 	@$(KATA) list
 
-kata: tool ## run kata N's specs against your code: make kata N=1 [ARGS='--focus=cancel']
-	@$(KATA) kata $(N) $(ARGS)
+kata: tool ## run kata N's specs on your code: make kata N=3 [F='Task 2'] [F='A|B'] [V=1: all in full]
+	@$(KATA) kata $(N) $(VERBOSE_FLAG) $(FOCUS_FLAG) $(ARGS_WORDS)
 
 solution: tool ## run kata N's specs against the reference solution: make solution N=1
-	@$(KATA) solution $(N) $(ARGS)
+	@$(KATA) solution $(N) $(ARGS_WORDS)
 
 mutant: tool ## run kata N's specs against mutant M: make mutant N=1 M=unbounded
-	@$(KATA) mutant $(N) $(M) $(ARGS)
+	@$(KATA) mutant $(N) $(M) $(ARGS_WORDS)
 
 mutants: tool ## each spec x each mutant of kata N (or all): which spec killed which; fails on a survivor
 	@$(KATA) mutants -j $(J) $(N)
@@ -58,14 +72,14 @@ budgets: tool ## measure make kata N=k (warm, goal 3 s) and make test on 2 cores
 progress: tool ## every kata's state on your code (J=2 at a time) and the next one to do
 	@$(KATA) progress -j $(J)
 
-next: tool ## run the specs of the first kata that is not solved
-	@$(KATA) next
+next: tool ## run the specs of the first kata that is not solved [V=1: all in full]
+	@$(KATA) next $(VERBOSE_FLAG)
 
 hint: tool ## one more hint for kata N's first failing task: make hint N=3 [T=2] [RESET=1]
 	@$(KATA) hint $(if $(T),-task $(T)) $(if $(filter-out 0,$(RESET)),-reset) $(N)
 
-watch: tool ## run kata N's specs again each time you save a file: make watch N=3
-	@$(KATA) watch $(N) $(ARGS)
+watch: tool ## run kata N's specs again each time you save a file: make watch N=3 [F='Task 2'] [V=1]
+	@$(KATA) watch $(N) $(VERBOSE_FLAG) $(if $(value F),--focus=$(call q,$(value F))) $(ARGS_WORDS)
 
 reset: tool ## restore kata N's stub; your file is backed up first: make reset N=3
 	@$(KATA) reset $(N)

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -21,21 +21,23 @@ type kataOpts struct {
 func (o kataOpts) Selects() bool { return o.Focus != "" || len(o.Flags) > 0 }
 
 // testSuiteFlags are the flags a Ginkgo test binary takes as -ginkgo.<name>:
-// name -> whether it is a boolean flag.
+// name -> whether it is a boolean flag (from the type of the configuration
+// field it sets). Deprecated flags are left out: the ginkgo CLI explains them.
 var testSuiteFlags = func() map[string]bool {
-	var sc types.SuiteConfig
-	var rc types.ReporterConfig
-	fs := flag.NewFlagSet("ginkgo", flag.ContinueOnError)
-	flags := types.SuiteConfigFlags.CopyAppend(types.ReporterConfigFlags...)
-	bindings := map[string]any{"S": &sc, "R": &rc}
+	configs := map[string]reflect.Type{"S": reflect.TypeFor[types.SuiteConfig](), "R": reflect.TypeFor[types.ReporterConfig]()}
 	out := map[string]bool{}
-	if _, err := types.NewAttachedGinkgoFlagSet(fs, flags, bindings, types.FlagSections, types.GinkgoFlagSection{}); err != nil {
-		return out
+	for _, f := range types.SuiteConfigFlags.CopyAppend(types.ReporterConfigFlags...) {
+		root, field, _ := strings.Cut(f.KeyPath, ".")
+		t, ok := configs[root]
+		if !ok || f.Name == "" {
+			continue
+		}
+		sf, ok := t.FieldByName(field)
+		if !ok {
+			continue
+		}
+		out[f.Name] = sf.Type.Kind() == reflect.Bool
 	}
-	fs.VisitAll(func(f *flag.Flag) {
-		b, ok := f.Value.(interface{ IsBoolFlag() bool })
-		out[f.Name] = ok && b.IsBoolFlag()
-	})
 	return out
 }()
 

@@ -190,8 +190,12 @@ func nextLine(katas []kata, results []kataResult) string {
 // does. Katas whose code has not changed since their last run are judged by
 // that run.
 func (r *runner) nextCmd(args []string) error {
-	if len(args) > 0 {
-		return usageError{"next takes no kata number: it picks the first kata not solved"}
+	var flags []string
+	for _, a := range args {
+		if a != "-v" && a != "--v" {
+			return usageError{"next takes no kata number: it picks the first kata not solved (V=1 shows everything in full)"}
+		}
+		flags = []string{"-v"}
 	}
 	katas, err := discoverKatas(r.root)
 	if err != nil {
@@ -213,7 +217,7 @@ func (r *runner) nextCmd(args []string) error {
 		}
 		stop()
 		fmt.Fprintf(r.stderr, "next: kata %s (%s)\n", k.Dir, res.summary())
-		return r.kataCmd([]string{k.Dir})
+		return r.kataCmd(append([]string{k.Dir}, flags...))
 	}
 	fmt.Fprintf(r.stdout, "All %d katas solved. Well done!\n", len(katas))
 	return nil
