@@ -42,7 +42,7 @@ func TestClassifyStates(t *testing.T) {
 			o:     fakeOutcome(1, itReport("Task 2: B|y", types.SpecStatePanicked, stubPanic)),
 			state: stateNotStarted, total: 1, tasks: []int{2}, summary: "not started"},
 		{name: "the pristine stub that did not even build is not started (the learner did nothing)",
-			o:     runOutcome{ExitCode: 1, Output: "FAIL x [build failed]"},
+			o:        runOutcome{ExitCode: 1, Output: "FAIL x [build failed]"},
 			pristine: true, state: stateNotStarted, summary: "not started"},
 		{name: "a spec that skipped itself for a stated reason counts as passed, and says so",
 			o:     fakeOutcome(0, itReport("Task 1: A|x", types.SpecStatePassed, ""), selfSkippedSpec("Task 6: speed|y", busy)),

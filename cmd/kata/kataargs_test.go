@@ -7,8 +7,8 @@ import (
 
 func TestParseKataArgs(t *testing.T) {
 	cases := []struct {
-		args  []string
-		want  kataOpts
+		args []string
+		want kataOpts
 	}{
 		{nil, kataOpts{}},
 		{[]string{"--focus=A|B"}, kataOpts{Focus: "A|B"}},
