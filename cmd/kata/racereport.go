@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -61,17 +62,25 @@ func parseRaces(out string) []raceReport {
 	return reports
 }
 
-// key identifies a report by its code, not its goroutines or addresses.
+// key identifies a report by the lines of the learner's files it names
+// (the kata's files that are not specs), or of any file if it names none:
+// not by goroutines, addresses, or which access came first.
 func (r raceReport) key(v view) string {
-	var b strings.Builder
+	var mine, all []string
 	for _, a := range r.Accesses {
-		b.WriteString(strings.Fields(a.What)[0])
 		for _, f := range a.Frames {
-			fmt.Fprintf(&b, " %s:%d", v.rel(f.File), f.Line)
+			l := fmt.Sprintf("%s:%d", v.rel(f.File), f.Line)
+			all = append(all, l)
+			if v.inKata(f.File) && !strings.HasSuffix(f.File, "_test.go") {
+				mine = append(mine, l)
+			}
 		}
-		b.WriteString(";")
 	}
-	return b.String()
+	if len(mine) == 0 {
+		mine = all
+	}
+	slices.Sort(mine)
+	return strings.Join(slices.Compact(mine), " ")
 }
 
 // renderRaces shows the data races of a run: the distinct ones (by code),

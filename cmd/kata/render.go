@@ -213,7 +213,11 @@ func (v view) renderPassedTask(w io.Writer, g taskGroup, specs types.SpecReports
 			fmt.Fprintf(w, "%s %s\n", v.ok(), s.FullText())
 		}
 	} else {
-		fmt.Fprintf(w, "%s %s %s\n", v.ok(), g.Title, v.dim(fmt.Sprintf("(%s pass)", plural(len(specs), "spec"))))
+		verb := "pass"
+		if len(specs) == 1 {
+			verb = "passes"
+		}
+		fmt.Fprintf(w, "%s %s %s\n", v.ok(), g.Title, v.dim(fmt.Sprintf("(%s %s)", plural(len(specs), "spec"), verb)))
 	}
 	for _, s := range specs {
 		if selfSkipped(s) {
@@ -256,7 +260,7 @@ func (v view) renderTaskInFull(w io.Writer, g taskGroup, specs types.SpecReports
 	if heading == "" {
 		heading = "Specs that name no task"
 	}
-	fmt.Fprintf(w, "\n%s %s %s\n", v.bad(), v.paint("1", heading), v.dim(fmt.Sprintf("(%d of %d specs pass)", len(specs)-nFailing, len(specs))))
+	fmt.Fprintf(w, "\n%s %s %s\n", v.bad(), v.paint("1", heading), v.dim(fmt.Sprintf("(%d of %d pass)", len(specs)-nFailing, len(specs))))
 	stubs := map[string]string{} // message -> where
 	var order []string
 	for _, s := range specs {
@@ -342,7 +346,11 @@ func (v view) renderFailure(w io.Writer, s types.SpecReport, indent string) {
 	switch s.State {
 	case types.SpecStatePanicked:
 		v.renderStack(w, indent, stackFrames(f.Location.FullStackTrace))
-	case types.SpecStateTimedout, types.SpecStateInterrupted, types.SpecStateAborted:
+	case types.SpecStateTimedout:
+		fmt.Fprintf(w, "%sthe spec ran out of time: something waits for ever, most often (a deadlock, a channel\n", indent)
+		fmt.Fprintf(w, "%snobody closes, a lock never released, a context ignored). Where it was waiting:\n", indent)
+		v.renderProgress(w, indent, f.ProgressReport)
+	case types.SpecStateInterrupted, types.SpecStateAborted:
 		v.renderProgress(w, indent, f.ProgressReport)
 	}
 	if af := f.AdditionalFailure; af != nil {
@@ -520,12 +528,16 @@ func (v view) renderBroken(w io.Writer, o runOutcome) {
 // renderSummary ends every run: the counts, the state, what to do next.
 func (v view) renderSummary(w io.Writer, o runOutcome, res kataResult) {
 	var passed, failedN, skipped, left int
+	firstFailing := 0 // the first task with a failed spec, among those that ran
 	for _, s := range itSpecs(o.Reports) {
 		switch {
 		case s.State.Is(types.SpecStatePassed):
 			passed++
 		case failed(s):
 			failedN++
+			if t := specTask(s); t > 0 && (firstFailing == 0 || t < firstFailing) {
+				firstFailing = t
+			}
 		case selfSkipped(s):
 			skipped++
 		default:
@@ -543,31 +555,37 @@ func (v view) renderSummary(w io.Writer, o runOutcome, res kataResult) {
 	if v.Selects {
 		state = "part of the kata ran"
 	}
-	fmt.Fprintf(w, "%s in %.1fs: %s\n", counts, v.Elapsed.Seconds(), state)
-	fmt.Fprintln(w, v.nextStep(o, res))
+	fmt.Fprintf(w, "\n%s in %.1fs: %s\n", counts, v.Elapsed.Seconds(), state)
+	fmt.Fprintln(w, v.nextStep(o, res, firstFailing, failedN))
 }
 
-// nextStep says what to do after this run.
-func (v view) nextStep(o runOutcome, res kataResult) string {
+// nextStep says what to do after this run, in make's terms.
+// firstFailing is the first task with a failed spec in this run (0: none),
+// failedN how many specs failed.
+func (v view) nextStep(o runOutcome, res kataResult, firstFailing, failedN int) string {
 	k := v.Kata
 	more := ""
-	if !v.Verbose && res.State != stateSolved {
+	if !v.Verbose {
 		more = fmt.Sprintf("; everything in full: make kata N=%d V=1", k.Num)
 	}
+	help := fmt.Sprintf("stuck? make hint N=%d%s", k.Num, more)
 	switch {
-	case res.State == stateSolved && v.Selects:
+	case v.Selects && failedN == 0 && res.State != stateBroken && !strings.Contains(o.Output, "WARNING: DATA RACE"):
 		return fmt.Sprintf("next: the whole kata, make kata N=%d", k.Num)
 	case res.State == stateSolved:
 		return fmt.Sprintf("next: make next (kata %d is solved)", k.Num)
 	case res.State == stateBroken:
-		return fmt.Sprintf("next: fix the first error above, then make kata N=%d; the whole output is in %s", k.Num, v.rel(res.LogPath))
-	case len(res.FailingTasks) > 0:
-		t := res.FailingTasks[0]
-		return fmt.Sprintf("next: Task %d (katas/%s/README.md), then make kata N=%d F='Task %d'; stuck? make hint N=%d%s", t, k.Dir, k.Num, t, k.Num, more)
+		return fmt.Sprintf("next: fix the first error above, then make kata N=%d (the whole output: %s)", k.Num, v.rel(res.LogPath))
+	case firstFailing > 0 || (!v.Selects && len(res.FailingTasks) > 0):
+		t := firstFailing
+		if t == 0 {
+			t = res.FailingTasks[0]
+		}
+		return fmt.Sprintf("next: Task %d in katas/%s/README.md; its specs alone: make kata N=%d F='Task %d'\n%s", t, k.Dir, k.Num, t, help)
 	case strings.Contains(o.Output, "WARNING: DATA RACE"):
-		return fmt.Sprintf("next: the DATA RACE above; stuck? make hint N=%d%s", k.Num, more)
+		return "next: the DATA RACE above\n" + help
 	default:
-		return fmt.Sprintf("next: make kata N=%d again; stuck? make hint N=%d%s", k.Num, k.Num, more)
+		return fmt.Sprintf("next: make kata N=%d again\n%s", k.Num, help)
 	}
 }
 
