@@ -179,6 +179,9 @@ func (v view) renderSpecs(w io.Writer, reports []types.Report) {
 	for _, g := range groupByTask(itSpecs(reports)) {
 		var runSpecs, failing types.SpecReports
 		for _, s := range g.Specs {
+			if hasLabel(s, harnessLabel) && !failed(s) {
+				continue // checks of the harness, not of the learner's code: news only when they fail
+			}
 			if ran(s) {
 				runSpecs = append(runSpecs, s)
 			}
@@ -247,11 +250,16 @@ func (v view) renderTaskShort(w io.Writer, g taskGroup, specs types.SpecReports)
 		}
 	}
 	for _, m := range order {
-		name := m
-		if g.Task > 0 && !strings.Contains(m, g.Title) {
-			name = fmt.Sprintf("Task %d: %s", g.Task, m)
+		n := v.dim(fmt.Sprintf("(%s)", plural(stubs[m], "spec")))
+		switch {
+		case g.Task == 0:
+			fmt.Fprintf(w, "%s %s %s\n", v.bad(), m, n)
+		case strings.HasSuffix(m, fmt.Sprintf("task %d", g.Task)):
+			// "Task 2: DownloadAll is not implemented yet: see README, task 2 (8 specs)"
+			fmt.Fprintf(w, "%s Task %d: %s %s\n", v.bad(), g.Task, m, n)
+		default: // the specs of this task wait for another task's function
+			fmt.Fprintf(w, "%s %s %s: %s\n", v.bad(), g.Title, n, m)
 		}
-		fmt.Fprintf(w, "%s %s %s\n", v.bad(), name, v.dim(fmt.Sprintf("(%s)", plural(stubs[m], "spec"))))
 	}
 }
 
@@ -530,6 +538,9 @@ func (v view) renderSummary(w io.Writer, o runOutcome, res kataResult) {
 	var passed, failedN, skipped, left int
 	firstFailing := 0 // the first task with a failed spec, among those that ran
 	for _, s := range itSpecs(o.Reports) {
+		if hasLabel(s, harnessLabel) && !failed(s) {
+			continue // as classify: specs of the harness are not the learner's
+		}
 		switch {
 		case s.State.Is(types.SpecStatePassed):
 			passed++
