@@ -427,6 +427,9 @@ func stackFrames(trace string) []frame {
 
 // shortFunc drops the module path and arguments: "sequential.DownloadAll".
 func shortFunc(f string) string {
+	if i := strings.Index(f, " in goroutine "); i > 0 {
+		f = f[:i] // a "created by" line
+	}
 	if i := strings.LastIndexByte(f, '/'); i >= 0 {
 		f = f[i+1:]
 	}
@@ -517,10 +520,10 @@ func (v view) renderBroken(w io.Writer, o runOutcome) {
 		}
 		writeIndented(w, "    ", strings.Join(lines, "\n"), maxMessageLines)
 	case strings.Contains(out, "panic: "):
-		fmt.Fprintf(w, "%s the test binary crashed: %s\n", v.bad(), panicLine(out))
+		i := strings.Index(out, "panic: ")
+		fmt.Fprintf(w, "%s the test binary crashed: %s\n", v.bad(), strings.SplitN(out[i:], "\n", 2)[0])
 		fmt.Fprintln(w, "    a panic outside a spec's reach (in a goroutine a spec started, most often) ends the run before")
 		fmt.Fprintln(w, "    any spec is reported; goroutines you start must not panic.")
-		i := strings.Index(out, "panic: ")
 		v.renderStack(w, "    ", stackFrames(out[i:]))
 	default:
 		fmt.Fprintf(w, "%s the run ended without a report (exit %d); its last lines:\n", v.bad(), o.ExitCode)
@@ -563,7 +566,7 @@ func (v view) renderSummary(w io.Writer, o runOutcome, res kataResult) {
 		counts += fmt.Sprintf(" (focus %q)", v.Focus)
 	}
 	state := res.summary()
-	if v.Selects {
+	if v.Selects && o.Reports != nil {
 		state = "part of the kata ran"
 	}
 	fmt.Fprintf(w, "\n%s in %.1fs: %s\n", counts, v.Elapsed.Seconds(), state)
@@ -581,6 +584,8 @@ func (v view) nextStep(o runOutcome, res kataResult, firstFailing, failedN int) 
 	}
 	help := fmt.Sprintf("stuck? make hint N=%d%s", k.Num, more)
 	switch {
+	case o.Reports == nil:
+		return fmt.Sprintf("next: fix what is shown above, then make kata N=%d (the whole output: %s)", k.Num, v.rel(res.LogPath))
 	case v.Selects && failedN == 0 && res.State != stateBroken && !strings.Contains(o.Output, "WARNING: DATA RACE"):
 		return fmt.Sprintf("next: the whole kata, make kata N=%d", k.Num)
 	case res.State == stateSolved:
