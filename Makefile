@@ -25,7 +25,7 @@ VERBOSE_FLAG = $(if $(filter-out 0,$(V)),-v)
 ARGS_WORDS = $(foreach a,$(value ARGS),$(call q,$(a)))
 # The tool is rebuilt only when its sources change: a go build that finds
 # nothing to do still costs a few tenths of a second on every make kata.
-KATA_SRC := $(filter-out %_test.go,$(wildcard cmd/kata/*.go internal/*/*.go harness/*.go harness/*/*.go fakeserver/*.go fakeserver/*/*.go)) go.mod go.sum
+KATA_SRC := $(shell find cmd internal harness fakeserver -name '*.go' ! -name '*_test.go' 2>/dev/null) go.mod go.sum
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade

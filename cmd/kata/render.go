@@ -346,9 +346,10 @@ func (v view) renderFailure(w io.Writer, s types.SpecReport, indent string) {
 		msg = "panicked: " + f.ForwardedPanic
 	}
 	writeIndented(w, indent, v.relText(strings.TrimSpace(msg)), maxMessageLines)
-	where := "at " + v.learnerLocation(s)
-	if spec := v.loc(s.LeafNodeLocation); !strings.HasPrefix(where, "at "+spec) && v.rel(s.LeafNodeLocation.FileName) != strings.SplitN(where[3:], ":", 2)[0] {
-		where += ", the spec at " + spec
+	at := v.learnerLocation(s)
+	where := "at " + at
+	if specFile := v.rel(s.LeafNodeLocation.FileName); !strings.HasPrefix(at, specFile+":") {
+		where += ", the spec at " + v.loc(s.LeafNodeLocation) // the failure is in another file: the learner's, most often
 	}
 	fmt.Fprintln(w, indent+v.dim(where))
 	switch s.State {
