@@ -41,7 +41,10 @@ func (r *runner) kataCmd(args []string) error {
 	// and what ran is shown.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sr := specRun{What: "kata", Flags: opts.testFlags(), Keep: !opts.Selects()}
+	// A focused run, or one with other files laid over the learner's
+	// (GOFLAGS=-overlay=...), says nothing of the kata's state: not kept.
+	keep := !opts.Selects() && !strings.Contains(os.Getenv("GOFLAGS"), "-overlay")
+	sr := specRun{What: "kata", Flags: opts.testFlags(), Keep: keep}
 	if v.Verbose {
 		sr.Tee = r.stdout
 		sr.Color = tty
