@@ -571,6 +571,11 @@ func (v view) renderSummary(w io.Writer, o runOutcome, res kataResult) {
 		state = "part of the kata ran"
 	}
 	fmt.Fprintf(w, "\n%s in %.1fs: %s\n", counts, v.Elapsed.Seconds(), state)
+	if o.Reports != nil && passed+failedN+skipped == 0 && v.Selects {
+		fmt.Fprintf(w, "no spec matched: F= is a regular expression matched against each spec's text, which starts\n"+
+			"with its task (\"Task 2: ...\"); e.g. make kata N=%d F='Task 2'\n", v.Kata.Num)
+		return
+	}
 	fmt.Fprintln(w, v.nextStep(o, res, firstFailing, failedN))
 }
 

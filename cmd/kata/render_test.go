@@ -236,3 +236,26 @@ func TestRenderBuildFailure(t *testing.T) {
 		t.Errorf("build failure:\n%s", out)
 	}
 }
+
+func TestRenderRaceWhenEverySpecPassed(t *testing.T) {
+	o := fakeOutcome(1, demoSpec("Task 1: Zero", "is zero", 20, types.SpecStatePassed))
+	o.Output = raceOutput
+	v := demoView()
+	v.Kata = kata{Num: 2, Dir: "02-races"}
+	out := render(t, v, o)
+	for _, want := range []string{"ok   Task 1: Zero", "WARNING: DATA RACE", "katas/02-races/races.go:86",
+		"every spec passed but the race detector found a DATA RACE", "next: the DATA RACE above"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRenderFocusMatchingNothing(t *testing.T) {
+	v := demoView()
+	v.Focus, v.Selects = "nothing", true
+	out := render(t, v, fakeOutcome(0, demoSpec("Task 1: Zero", "is zero", 20, types.SpecStateSkipped)))
+	if !strings.Contains(out, "no spec matched") {
+		t.Errorf("a focus that matches nothing:\n%s", out)
+	}
+}
