@@ -212,7 +212,7 @@ func (r *runner) nextCmd(args []string) error {
 			return exitCode(130)
 		}
 		if res.State == stateSolved {
-			fmt.Fprintf(r.stderr, "kata %s: solved\n", k.Dir)
+			fmt.Fprintf(r.stderr, "kata %s: %s\n", k.Dir, res.summary())
 			continue
 		}
 		stop()
