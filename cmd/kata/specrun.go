@@ -298,6 +298,9 @@ func (k kata) sourceHash(root string) (string, error) {
 	}
 	slices.Sort(files)
 	h := sha256.New()
+	// The judgement's version: results kept by an older classify (one that
+	// counted self-skipped specs as failing) are not reused.
+	fmt.Fprintln(h, "classify 2")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
