@@ -20,6 +20,18 @@ RESET ?=
 REF  ?=
 MINE ?=
 DIR  ?=
+F    ?=
+V    ?=
+
+# q quotes $(1) for the shell, as one word: F='A|B' and ARGS='--focus=A|B'
+# reach the kata tool whole, never a pipe. $(value ...) keeps a $ in a regex.
+q = '$(subst ','\'',$(1))'
+FOCUS_FLAG = $(if $(value F),-focus $(call q,$(value F)))
+VERBOSE_FLAG = $(if $(filter-out 0,$(V)),-v)
+ARGS_WORDS = $(foreach a,$(value ARGS),$(call q,$(a)))
+# The tool is rebuilt only when its sources change: a go build that finds
+# nothing to do still costs a few tenths of a second on every make kata.
+KATA_SRC := $(shell find cmd internal harness fakeserver -name '*.go' ! -name '*_test.go' 2>/dev/null) go.mod go.sum
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade classroom classroom-workflow
@@ -27,7 +39,7 @@ DIR  ?=
 .PHONY: mutant-edit mutant-save mutant-new
 
 help: ## list the targets (the default)
-	@echo "usage: make <target> [N=kata number] [T=task] [ARGS='ginkgo flags']"
+	@echo "usage: make <target> [N=kata number] [F='spec focus'] [V=1] [T=task] [ARGS='ginkgo flags']"
 	@echo
 	@grep -E '^([a-z-]+:.*## |##@ )' $(firstword $(MAKEFILE_LIST)) | \
 		awk 'BEGIN {FS = ":.*## "} /^##@ / {sub(/^##@ /, ""); printf "\n%s\n", $$0; next} {printf "  %-14s %s\n", $$1, $$2}'
@@ -35,17 +47,17 @@ help: ## list the targets (the default)
 list: tool ## the katas: number, folder and title
 	@$(KATA) list
 
-kata: tool ## run kata N's specs against your code: make kata N=1 [ARGS='--focus=cancel']
-	@$(KATA) kata "$(N)" $(ARGS)
+kata: tool ## run kata N's specs on your code: make kata N=3 [F='Task 2'] [F='A|B'] [V=1: all in full]
+	@$(KATA) kata "$(N)" $(VERBOSE_FLAG) $(FOCUS_FLAG) $(ARGS_WORDS)
 
-next: tool ## run the specs of the first kata that is not solved
-	@$(KATA) next
+next: tool ## run the specs of the first kata that is not solved [V=1: all in full]
+	@$(KATA) next $(VERBOSE_FLAG)
 
 hint: tool ## one more hint for kata N's first failing task: make hint N=3 [T=2] [RESET=1]
 	@$(KATA) hint $(if $(T),-task '$(T)') $(if $(filter-out 0,$(RESET)),-reset) "$(N)"
 
-watch: tool ## run kata N's specs again each time you save a file: make watch N=3
-	@$(KATA) watch "$(N)" $(ARGS)
+watch: tool ## run kata N's specs again each time you save a file: make watch N=3 [F='Task 2'] [V=1]
+	@$(KATA) watch "$(N)" $(VERBOSE_FLAG) $(if $(value F),--focus=$(call q,$(value F))) $(ARGS_WORDS)
 
 reset: tool ## restore kata N's stub; your file is backed up first: make reset N=3
 	@$(KATA) reset "$(N)"
@@ -81,10 +93,10 @@ clean: ## remove .kata/ (tool, overlays, reports, logs)
 ##@ for maintainers (the tool's `kata dev ...` commands):
 
 solution: tool ## run kata N's specs against the reference solution: make solution N=1
-	@$(KATA) dev solution "$(N)" $(ARGS)
+	@$(KATA) dev solution "$(N)" $(ARGS_WORDS)
 
 mutant: tool ## run kata N's specs against mutant M: make mutant N=1 M=uint64-overflow
-	@$(KATA) dev mutant "$(N)" "$(M)" $(ARGS)
+	@$(KATA) dev mutant "$(N)" "$(M)" $(ARGS_WORDS)
 
 mutant-edit: tool ## write mutant M of kata N, patched, to .kata/mutant-edit/ to edit: make mutant-edit N=3 M=unbounded
 	@$(KATA) dev mutant edit "$(N)" "$(M)"
@@ -119,6 +131,8 @@ vet: tool ## go vet ./...
 bench: ## benchmarks: the fake server (req/s, latency at 160 in flight) and the CPU tasks
 	@go test -run '^$$' -bench . -benchmem ./fakeserver/... ./harness/
 
-tool: ## build the kata tool into .kata/bin/kata
+tool: $(KATA) ## build the kata tool into .kata/bin/kata (when its sources changed)
+
+$(KATA): $(KATA_SRC)
 	@go build -o $(KATA) ./cmd/kata
 

@@ -155,7 +155,7 @@ func TestClassroomScore(t *testing.T) {
 		}
 		return total, per
 	}
-	res := classify(k.Dir, runOutcome{Reports: reports, ExitCode: 1})
+	res := classify(k.Dir, runOutcome{Reports: reports, ExitCode: 1}, false)
 	got := gradeKata(k, []int{1, 2, 3}, reports, res)
 	if total, per := score(got); total != 10 || got.MaxScore != 40 || got.Status != "error" || len(per) != 4 {
 		t.Errorf("task 1 done, task 2 half, task 3 without specs: score %d of %d (%v), status %s; want 10 of 40, error (a task without specs is a fault of the kata)", total, got.MaxScore, per, got.Status)
@@ -164,12 +164,12 @@ func TestClassroomScore(t *testing.T) {
 		t.Errorf("task 3 has no spec: status %q, want error", got.Tests[2].Status)
 	}
 	reports[0].SpecReports[3].State = types.SpecStatePassed
-	res = classify(k.Dir, runOutcome{Reports: reports})
+	res = classify(k.Dir, runOutcome{Reports: reports}, false)
 	got = gradeKata(k, []int{1, 2}, reports, res)
 	if total, _ := score(got); total != 30 || got.MaxScore != 30 || got.Status != "pass" {
 		t.Errorf("solved: %d of %d, %s; want 30 of 30, pass", total, got.MaxScore, got.Status)
 	}
-	res = classify(k.Dir, runOutcome{Reports: reports, ExitCode: 66, Output: "WARNING: DATA RACE"})
+	res = classify(k.Dir, runOutcome{Reports: reports, ExitCode: 66, Output: "WARNING: DATA RACE"}, false)
 	got = gradeKata(k, []int{1, 2}, reports, res)
 	if total, _ := score(got); total != 20 || got.Status != "fail" {
 		t.Errorf("every spec passes but a data race fails the run: %d points, %s; want 20 (not the whole kata's 10), fail", total, got.Status)

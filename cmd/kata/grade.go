@@ -71,11 +71,7 @@ func writeGradeTable(w io.Writer, katas []kata, results []kataResult) {
 	passed, total, solved := 0, 0, 0
 	for i, k := range katas {
 		res := results[i]
-		state := res.State.String()
-		if res.State == stateBroken {
-			state += ": " + res.Note
-		}
-		fmt.Fprintf(tw, "%02d\t%s\t%d of %d\t%s\n", k.Num, k.Dir, res.Passed, res.Total, state)
+		fmt.Fprintf(tw, "%02d\t%s\t%d of %d\t%s\n", k.Num, k.Dir, res.Passed, res.Total, res.stateLine())
 		passed += res.Passed
 		total += res.Total
 		if res.State == stateSolved {

@@ -17,9 +17,6 @@ const (
 	modeMutant               // testdata/mutants/<name> overlaid
 )
 
-// kataCmd is `kata N [ginkgo flags]`: the learner's code under its specs.
-func (r *runner) kataCmd(args []string) error { return r.interactive(modeStub, args) }
-
 // solutionCmd is `dev solution N [ginkgo flags]`.
 func (r *runner) solutionCmd(args []string) error { return r.interactive(modeSolution, args) }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -128,6 +129,12 @@ func TestLearnerCommands(t *testing.T) {
 	writeFile(t, filepath.Join(repo, "katas/03-three/three.go"), "package three\n\nfunc Double(x int) int { return x +* }\n")
 	out, _ = kata(0, "grade")
 	mustContain("grade", out, "score: 1 of 4 specs pass (25%); 1 of 3 katas solved", "broken: does not build")
+	// kata 01 is the stub again: grade, progress and next all call it not started.
+	if !regexp.MustCompile(`01-one\s+0 of 3\s+not started`).MatchString(out) {
+		t.Errorf("grade does not call the reset kata 01 not started:\n%s", out)
+	}
+	out, _ = kata(0, "progress")
+	mustContain("progress after reset", out, "01-one    not started")
 	for _, k := range []string{"01-one", "02-two", "03-three"} {
 		x, err := os.ReadFile(filepath.Join(repo, "reports", k+".xml"))
 		if err != nil || !bytes.Contains(x, []byte("<testsuite")) {
@@ -139,8 +146,20 @@ func TestLearnerCommands(t *testing.T) {
 	}
 
 	// next: the first kata not solved, run as `kata N` is (its specs fail: exit 1).
-	_, errOut := kata(1, "next")
+	out, errOut := kata(1, "next")
 	mustContain("next", errOut, "next: kata 01-one (not started)")
+	mustContain("next's run", out, "Task 1: Add", "Add is not implemented yet: see README, task 1", "next: Task 1 in katas/01-one/README.md")
+
+	// kata N: tasks in order, the stub's panic on one line, no colour in a file.
+	out, _ = kata(1, "kata", "1")
+	if strings.Contains(out, "\033") || strings.Count(out, "is not implemented yet") != 2 || strings.Index(out, "Task 1") > strings.Index(out, "Task 2") {
+		t.Errorf("kata 1:\n%s", out)
+	}
+	out, _ = kata(1, "kata", "1", "-focus", "Task 2")
+	mustContain("kata 1 -focus 'Task 2'", out, "not run (focus \"Task 2\")")
+	if strings.Contains(out, "Task 1") {
+		t.Errorf("a focus on task 2 shows task 1:\n%s", out)
+	}
 
 	// Bad input: the error first, then the usage; the katas of this copy.
 	for _, args := range [][]string{{"hint"}, {"hint", "9"}, {"reset"}, {"reset", "nope"}, {"watch"}, {"watch", "9"}, {"grade", "9"}} {

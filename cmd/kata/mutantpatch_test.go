@@ -74,7 +74,7 @@ func TestPatchMutants(t *testing.T) {
 	}
 	errs := map[string]string{
 		"stale":        `mutant 02/stale: hunk 1 (line 3) does not apply to solutions/02-pool/pool.go: expected "// This is the solution.", found "// This is the reference solution."`,
-		"other-file":   `the diff of "solutions/02-pool/worker.go" must name a solution file that replaces a learner file: one of solutions/02-pool/{pool.go}`,
+		"other-file":   `the diff of "solutions/02-pool/worker.go" must name a solution file that replaces a learner file (one of solutions/02-pool/{pool.go})`,
 		"no-killed-by": `mutant 02/no-killed-by: no "killed-by: <text of the spec that must fail>" line in the preamble of katas/02-pool/testdata/mutants/no-killed-by.patch`,
 		"no-mutant":    `no "mutant: <what is wrong>" line in the preamble`,
 		"no-diff":      "no-diff.patch holds no diff",

@@ -111,7 +111,7 @@ func (r *runner) runRounds(ctx context.Context, k kata, m mutant, dir, logDir, n
 			a := append([]string{"-test.paniconexit0", "-test.count=1", "-ginkgo.no-color", "-ginkgo.json-report=" + report}, focusArgs(m.KilledBy)...)
 			logPath := filepath.Join(logDir, fmt.Sprintf("%s-p%d-%d.log", name, p, i))
 			t0 := time.Now()
-			code, out, err := runProgramEnv(ctx, bin, k.path(r.root), logPath, a, "GOMAXPROCS="+strconv.Itoa(p))
+			code, out, err := runProgramEnv(ctx, bin, k.path(r.root), logPath, a, []string{"GOMAXPROCS=" + strconv.Itoa(p)})
 			if d := time.Since(t0); d > *slowest {
 				*slowest = d
 			}

@@ -17,14 +17,14 @@ import (
 // gets SIGINT three times, two seconds apart (Ginkgo's levels: clean up and
 // report, report only, bail out), so Ginkgo still writes its report; SIGKILL
 // follows if that is not enough. Whatever the program left in its group is
-// killed when it exits.
-func runProgramLogged(ctx context.Context, program, dir, logPath string, args []string) (code int, output string, err error) {
-	return runProgramEnv(ctx, program, dir, logPath, args)
+// killed when it exits. The output also goes to tee, as it comes.
+func runProgramLogged(ctx context.Context, program, dir, logPath string, args []string, tee ...io.Writer) (code int, output string, err error) {
+	return runProgramEnv(ctx, program, dir, logPath, args, nil, tee...)
 }
 
 // runProgramEnv is runProgramLogged with more environment variables
 // ("GOMAXPROCS=1"), which win over the tool's own.
-func runProgramEnv(ctx context.Context, program, dir, logPath string, args []string, env ...string) (code int, output string, err error) {
+func runProgramEnv(ctx context.Context, program, dir, logPath string, args, env []string, tee ...io.Writer) (code int, output string, err error) {
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return -1, "", err
 	}
@@ -34,7 +34,7 @@ func runProgramEnv(ctx context.Context, program, dir, logPath string, args []str
 	}
 	defer logFile.Close()
 	var buf bytes.Buffer
-	w := io.MultiWriter(logFile, &buf)
+	w := io.MultiWriter(append([]io.Writer{logFile, &buf}, tee...)...)
 
 	cmd := exec.CommandContext(ctx, program, args...)
 	cmd.Dir = dir

@@ -201,7 +201,13 @@ func nextLine(katas []kata, results []kataResult) string {
 // does. Katas whose code has not changed since their last run are judged by
 // that run.
 func (r *runner) nextCmd(args []string) error {
-	katas, _, err := r.parse(nil, args, noArgs)
+	fs := r.flags()
+	verbose := fs.Bool("v", false, "show the kata's specs in full (make next V=1)")
+	katas, _, err := r.parse(fs, args, noArgs)
+	var flags []string
+	if *verbose {
+		flags = []string{"-v"}
+	}
 	if err != nil {
 		return err
 	}
@@ -216,12 +222,12 @@ func (r *runner) nextCmd(args []string) error {
 			return exitCode(130)
 		}
 		if res.State == stateSolved {
-			fmt.Fprintf(r.stderr, "kata %s: solved\n", k.Dir)
+			fmt.Fprintf(r.stderr, "kata %s: %s\n", k.Dir, res.summary())
 			continue
 		}
 		stop()
 		fmt.Fprintf(r.stderr, "next: kata %s (%s)\n", k.Dir, res.summary())
-		return r.interactive(modeStub, []string{k.Dir})
+		return r.kataCmd(append([]string{k.Dir}, flags...))
 	}
 	fmt.Fprintf(r.stdout, "All %d katas solved. Well done!\n", len(katas))
 	return nil

@@ -64,7 +64,7 @@ func TestClassify(t *testing.T) {
 			stateBroken, 0, 0, nil},
 	}
 	for _, c := range cases {
-		res := classify("03-pool", c.o)
+		res := classify("03-pool", c.o, false)
 		if res.State != c.state || res.Passed != c.pass || res.Total != c.total || !reflect.DeepEqual(res.FailingTasks, c.tasks) {
 			t.Errorf("%s: got %s %d/%d tasks %v, want %s %d/%d tasks %v", c.name, res.State, res.Passed, res.Total, res.FailingTasks, c.state, c.pass, c.total, c.tasks)
 		}
@@ -76,14 +76,14 @@ func TestClassifyRealReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := classify("x", runOutcome{Reports: sol}); res.State != stateSolved {
+	if res := classify("x", runOutcome{Reports: sol}, false); res.State != stateSolved {
 		t.Errorf("solution report: %s", res.summary())
 	}
 	stub, err := loadReports("testdata/report-stub.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := classify("x", runOutcome{ExitCode: 1, Reports: stub}); res.State != stateFailing || res.Passed != 0 || res.Total == 0 {
+	if res := classify("x", runOutcome{ExitCode: 1, Reports: stub}, false); res.State != stateFailing || res.Passed != 0 || res.Total == 0 {
 		t.Errorf("stub report whose specs fail by assertion: %s", res.summary())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,13 +50,15 @@ const notImplemented = "is not implemented yet"
 
 // kataResult sums up one run of a kata's specs on the learner's files.
 // Specs labelled "harness" (they do not exercise learner code) are not
-// counted.
+// counted. A spec that skipped itself for a stated reason (Skip("...")) counts
+// as passed, and its reason is kept in Skipped so that every tool says so.
 type kataResult struct {
 	Dir          string        `json:"dir"`
 	Hash         string        `json:"hash"` // of the kata's .go files when it ran
 	State        kataState     `json:"state"`
-	Passed       int           `json:"passed"`
+	Passed       int           `json:"passed"` // self-skipped specs included
 	Total        int           `json:"total"`
+	Skipped      []string      `json:"skipped,omitempty"`       // the reasons of the specs that skipped themselves
 	FailingTasks []int         `json:"failing_tasks,omitempty"` // task numbers of failed specs, ascending
 	Note         string        `json:"note,omitempty"`          // why broken, or what failed the run
 	LogPath      string        `json:"-"`
@@ -75,12 +78,32 @@ func specTask(s types.SpecReport) int {
 	return n
 }
 
-// classify turns one run of the learner's files into a kataResult.
-func classify(dir string, o runOutcome) kataResult {
+// selfSkipped reports whether s skipped itself and says why: Skip("...")
+// leaves its reason in the failure message, where a spec skipped by a focus
+// or a label filter has none.
+func selfSkipped(s types.SpecReport) bool {
+	return s.State == types.SpecStateSkipped && strings.TrimSpace(s.Failure.Message) != ""
+}
+
+// isNotImplemented reports whether s failed on a stub's panic ("... is not
+// implemented yet").
+func isNotImplemented(s types.SpecReport) bool {
+	return strings.Contains(s.Failure.Message, notImplemented) || strings.Contains(s.Failure.ForwardedPanic, notImplemented)
+}
+
+// classify turns one run of the learner's files into a kataResult. It is
+// the one judgement behind progress, next, grade and kata: pristine says
+// that the learner's files are the stub as committed (see isPristine), which
+// is "not started" whatever its specs do (some stubs are wrong versions that
+// run, not panics).
+func classify(dir string, o runOutcome, pristine bool) kataResult {
 	res := kataResult{Dir: dir}
 	if o.Reports == nil {
 		res.State = stateBroken
 		res.Note = noReport(o).Note
+		if pristine {
+			res.State, res.Note = stateNotStarted, ""
+		}
 		return res
 	}
 	tasks := map[int]bool{}
@@ -94,11 +117,15 @@ func classify(dir string, o runOutcome) kataResult {
 		case s.State.Is(types.SpecStatePassed):
 			res.Passed++
 			continue
+		case selfSkipped(s):
+			res.Passed++
+			res.Skipped = append(res.Skipped, failureLine(s))
+			continue
 		case s.State.Is(types.SpecStateFailureStates):
-			if !strings.Contains(s.Failure.Message, notImplemented) && !strings.Contains(s.Failure.ForwardedPanic, notImplemented) {
+			if !isNotImplemented(s) {
 				allNotImplemented = false
 			}
-		default: // skipped or pending: not passing, not a sign of work either
+		default: // skipped by a filter, or pending: not passing, not a sign of work either
 		}
 		if t := specTask(s); t > 0 {
 			tasks[t] = true
@@ -110,6 +137,8 @@ func classify(dir string, o runOutcome) kataResult {
 	slices.Sort(res.FailingTasks)
 	suiteFailed := len(failedNodes(o.Reports)) > 0 || o.ExitCode != 0
 	switch {
+	case pristine:
+		res.State = stateNotStarted
 	case res.Total == 0:
 		res.State = stateBroken
 		res.Note = "the report holds no learner spec"
@@ -132,17 +161,50 @@ func classify(dir string, o runOutcome) kataResult {
 	return res
 }
 
+// skipNote says which specs skipped themselves and why: "1 skipped: the
+// machine is too busy ...". Long reasons are cut; `make kata` shows them whole.
+func (res kataResult) skipNote() string {
+	if len(res.Skipped) == 0 {
+		return ""
+	}
+	reason := res.Skipped[0]
+	if r := []rune(reason); len(r) > 90 {
+		reason = string(r[:89]) + "…"
+	}
+	if len(res.Skipped) > 1 {
+		reason += fmt.Sprintf("; and %d more", len(res.Skipped)-1)
+	}
+	return fmt.Sprintf("%d skipped: %s", len(res.Skipped), reason)
+}
+
+// stateLine is the state with what qualifies it, for tables: "solved (1
+// skipped: ...)", "broken: does not build".
+func (res kataResult) stateLine() string {
+	s := res.State.String()
+	if res.State == stateBroken && res.Note != "" {
+		s += ": " + res.Note
+	}
+	if n := res.skipNote(); n != "" && res.State != stateNotStarted {
+		s += " (" + n + ")"
+	}
+	return s
+}
+
 // summary is the result as one phrase: "failing: 5 of 12 specs pass (tasks 3, 4)".
 func (res kataResult) summary() string {
+	skip := ""
+	if n := res.skipNote(); n != "" {
+		skip = " (" + n + ")"
+	}
 	switch res.State {
 	case stateNotStarted:
 		return "not started"
 	case stateSolved:
-		return fmt.Sprintf("solved: all %d specs pass", res.Total)
+		return fmt.Sprintf("solved: all %d specs pass%s", res.Total, skip)
 	case stateBroken:
 		return "broken: " + res.Note
 	}
-	s := fmt.Sprintf("failing: %d of %d specs pass", res.Passed, res.Total)
+	s := fmt.Sprintf("failing: %d of %d specs pass%s", res.Passed, res.Total, skip)
 	if len(res.FailingTasks) > 0 {
 		var ts []string
 		for _, t := range res.FailingTasks {
@@ -164,36 +226,67 @@ func (res kataResult) summary() string {
 // files, with a JSON report (and a JUnit report when junitPath is set), and
 // classifies the outcome. err is a failure of the tool, not of the specs.
 func (r *runner) runLearnerSpecs(ctx context.Context, k kata, what, junitPath string) (kataResult, error) {
-	base := k.Dir + "-" + what
+	res, _, err := r.runSpecs(ctx, k, specRun{What: what, JUnit: junitPath, Keep: true})
+	return res, err
+}
+
+// specRun says how runSpecs runs a kata's specs.
+type specRun struct {
+	What  string    // names the report and the log: .kata/reports/NN-name-<What>.json
+	JUnit string    // where a JUnit report goes ("": none)
+	Flags []string  // more flags for the test binary (-ginkgo.focus=..., -ginkgo.v)
+	Tee   io.Writer // also gets the output as it comes (nil: nobody)
+	Keep  bool      // keep the result in .kata/progress.json (a whole run, not a focused one)
+	Color bool      // Ginkgo's colours in the output (for a terminal)
+}
+
+// runSpecs runs `go test -race -count=1` on the kata's package with a JSON
+// report, and classifies the outcome. It is plain go test plus report flags,
+// so it costs what `go test -race ./katas/NN-name` costs. err is a failure of
+// the tool, not of the specs.
+func (r *runner) runSpecs(ctx context.Context, k kata, sr specRun) (kataResult, runOutcome, error) {
+	base := k.Dir + "-" + sr.What
 	reportPath := filepath.Join(r.root, ".kata", "reports", base+".json")
 	logPath := filepath.Join(r.root, ".kata", "logs", base+".log")
 	if err := os.MkdirAll(filepath.Dir(reportPath), 0o755); err != nil {
-		return kataResult{}, err
+		return kataResult{}, runOutcome{}, err
 	}
 	_ = os.Remove(reportPath) // never read a stale report
 	hash, err := k.sourceHash(r.root)
 	if err != nil {
-		return kataResult{}, err
+		return kataResult{}, runOutcome{}, err
 	}
-	args := []string{"test", "-race", "-count=1", "-ginkgo.no-color", "-ginkgo.json-report=" + reportPath}
-	if junitPath != "" {
-		args = append(args, "-ginkgo.junit-report="+junitPath)
+	// Whether the files are the stub as committed asks git; it runs beside
+	// the specs, so it costs no time.
+	pristine := make(chan bool, 1)
+	go func() { pristine <- r.isPristine(k) }()
+	args := []string{"test", "-race", "-count=1", "-ginkgo.json-report=" + reportPath}
+	if !sr.Color {
+		args = append(args, "-ginkgo.no-color")
 	}
+	if sr.JUnit != "" {
+		args = append(args, "-ginkgo.junit-report="+sr.JUnit)
+	}
+	args = append(args, sr.Flags...)
 	t0 := time.Now()
-	code, out, err := runLogged(ctx, k.path(r.root), logPath, args)
+	var tee []io.Writer
+	if sr.Tee != nil {
+		tee = append(tee, sr.Tee)
+	}
+	code, out, err := runProgramLogged(ctx, "go", k.path(r.root), logPath, args, tee...)
 	if err != nil {
-		return kataResult{}, fmt.Errorf("go test in katas/%s: %w", k.Dir, err)
+		return kataResult{}, runOutcome{}, fmt.Errorf("go test in katas/%s: %w", k.Dir, err)
 	}
 	o := runOutcome{ExitCode: code, Output: out}
 	if reports, err := loadReports(reportPath); err == nil {
 		o.Reports = reports
 	}
-	res := classify(k.Dir, o)
+	res := classify(k.Dir, o, <-pristine)
 	res.Hash, res.LogPath, res.Elapsed = hash, logPath, time.Since(t0)
-	if ctx.Err() == nil {
+	if sr.Keep && ctx.Err() == nil {
 		_ = r.saveResult(res)
 	}
-	return res, nil
+	return res, o, nil
 }
 
 // sourceHash identifies the kata's code as it is now: every .go file
@@ -205,6 +298,9 @@ func (k kata) sourceHash(root string) (string, error) {
 	}
 	slices.Sort(files)
 	h := sha256.New()
+	// The judgement's version: results kept by an older classify (one that
+	// counted self-skipped specs as failing) are not reused.
+	fmt.Fprintln(h, "classify 2")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
