@@ -34,7 +34,7 @@ type command struct {
 func learnerCommands() []*command {
 	return []*command{
 		{"list", "", "", "make list", "the katas: number, folder and title", (*runner).list},
-		{"kata", "", "N [ginkgo flags]", "make kata N=1 [ARGS=--focus=cancel]", "run kata N's specs against your code (N is 3 or 03)", (*runner).kataCmd},
+		{"kata", "", "N [ginkgo flags]", "make kata N=1 [F='Task 2'] [V=1]", "run kata N's specs against your code (N is 3 or 03)", (*runner).kataCmd},
 		{"next", "", "", "make next", "run the specs of the first kata that is not solved", (*runner).nextCmd},
 		{"hint", "[-task T] [-reset]", "N", "make hint N=3 [T=2] [RESET=1]", "one more hint for kata N's first failing task (or task T)", (*runner).hintCmd},
 		{"watch", "", "N [ginkgo flags]", "make watch N=3", "run kata N's specs again each time you save a file", (*runner).watchCmd},
