@@ -238,9 +238,9 @@ var _ = Describe("Task 3: Process", func() {
 		var items []string
 		for n := 1 << 12; n <= 1<<20; n *= 4 {
 			items = lowerItems(n)
-			p = &progressProbe{caller: goroutines(false)[0].id, items: n}
+			p = newProgressProbe(n)
 			got, err := leaks.Process(items, time.Nanosecond, p.progress)
-			p.returned.Store(true)
+			p.afterReturn()
 			Expect(err).NotTo(HaveOccurred())
 			Expect(got).To(HaveLen(n), "one result per item")
 			Expect(got[n-1]).To(Equal("REALPYTHON"))

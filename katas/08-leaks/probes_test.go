@@ -73,10 +73,11 @@ type progressProbe struct {
 
 	returned      atomic.Bool // set by the caller as soon as Process has returned
 	calls         atomic.Int64
-	late          atomic.Int64 // calls that started after Process had returned
-	held          atomic.Bool  // the first call has been taken
-	heldAtReturn  atomic.Bool  // Process returned while the first call was held
-	sameGoroutine atomic.Bool  // progress was called on the caller's goroutine
+	late          atomic.Int64  // calls that started after Process had returned
+	held          atomic.Bool   // the first call has been taken
+	heldEnded     chan struct{} // closed when the first call returns
+	heldAtReturn  atomic.Bool   // Process returned while the first call was held
+	sameGoroutine atomic.Bool   // progress was called on the caller's goroutine
 	holdTimedOut  atomic.Bool
 	badCount      atomic.Int64 // a count outside [0, items], or smaller than the one before, plus 1
 	lastCount     atomic.Int64
@@ -99,6 +100,7 @@ func (p *progressProbe) progress(done int) {
 	if !p.held.CompareAndSwap(false, true) {
 		return
 	}
+	defer close(p.heldEnded)
 	if goroutines(false)[0].id == p.caller {
 		p.sameGoroutine.Store(true)
 		return
@@ -125,6 +127,25 @@ func blockedIn(id int, function string) bool {
 		}
 	}
 	return false
+}
+
+// newProgressProbe returns a probe for a Process of items items, called
+// from the current goroutine.
+func newProgressProbe(items int) *progressProbe {
+	return &progressProbe{caller: goroutines(false)[0].id, items: items, heldEnded: make(chan struct{})}
+}
+
+// afterReturn notes that Process has returned, and waits for a held call
+// to end: at once if Process waited for it, else once it has seen that
+// Process returned.
+func (p *progressProbe) afterReturn() {
+	p.returned.Store(true)
+	if p.held.Load() {
+		select {
+		case <-p.heldEnded:
+		case <-time.After(holdBound + bound):
+		}
+	}
 }
 
 // lowerItems returns n short lower-case items.
