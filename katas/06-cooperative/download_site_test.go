@@ -115,7 +115,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			Expect(downloadErr).To(MatchError(context.DeadlineExceeded),
 				"when the loop stops, Await returns an error (wrapping the context's): return it")
 			Expect(downloadErr).To(MatchError(ContainSubstring(srv.URL+fakeserver.BigPath)),
-				"the loop's error names no URL: wrap it with the URL (fmt.Errorf(\"GET %s: %w\", url, err)), so that the\n"+
+				"the loop's error names no URL: wrap it with the URL (fmt.Errorf(\"GET %%s: %%w\", url, err)), so that the\n"+
 					"caller knows which download stopped (README, \"Task 1: DownloadSite\")")
 			Expect(time.Since(start)).To(match.TakeExactly(3*time.Second), "give up at the deadline, not later")
 		})
