@@ -3,6 +3,7 @@ package cooperative_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -112,6 +113,41 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(errors.As(results[1].Err, &httpErr)).To(BeTrue(), "keep the Session's error (wrap with %%w)")
 			Expect(srv.Stats().Requests).To(Equal(160), "every URL was requested: no error stops the others")
 			Expect(took).To(match.TakeExactly(latency), "160 requests waiting together, failed or not, take one latency (README, \"Gather\")")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops with the loop: when it returns, every unfinished Result carries the loop's error", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Path: fakeserver.SmallPath}))
+			defer srv.Close()
+			urls := fakeserver.SitesN(srv.URL, 10)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+
+			var l loop.Loop
+			var atReturn []cooperative.Result // a copy taken at the instant DownloadAll returned
+			var err error
+			spawn(&l, "main", func(t *loop.Task) error {
+				var results []cooperative.Result
+				results, err = cooperative.DownloadAll(t, web.NewSite(srv).NewSession, urls)
+				atReturn = slices.Clone(results)
+				return nil
+			})
+			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the loop stopped at its deadline, and Run reports it")
+			Expect(err).To(MatchError(context.DeadlineExceeded), "the loop stopped: DownloadAll's error says so (wrapping the context's)")
+			Expect(atReturn).To(HaveLen(len(urls)), "every URL has a Result, finished or not")
+			for i, r := range atReturn {
+				Expect(r.URL).To(Equal(urls[i]), "results[%d] must be the result of urls[%d], finished or not", i, i)
+				if i%2 == 0 {
+					Expect(r.Err).NotTo(HaveOccurred(), "results[%d]: the big pages were answered before the deadline", i)
+					continue
+				}
+				Expect(r.Err).To(MatchError(context.DeadlineExceeded),
+					"results[%d] was not finished when DownloadAll returned, and carried no error then: before returning,\n"+
+						"put the loop's error in every unfinished Result (README, \"Stopping\")", i)
+				Expect(r.Err).To(MatchError(ContainSubstring(urls[i])), "results[%d].Err must name its URL", i)
+			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 

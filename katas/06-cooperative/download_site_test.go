@@ -3,6 +3,7 @@ package cooperative_test
 import (
 	"context"
 	"errors"
+	"testing/synctest"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -113,7 +114,32 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the task returned the deadline's error, and Run reports it")
 			Expect(downloadErr).To(MatchError(context.DeadlineExceeded),
 				"when the loop stops, Await returns an error (wrapping the context's): return it")
+			Expect(downloadErr).To(MatchError(ContainSubstring(srv.URL+fakeserver.BigPath)),
+				"the loop's error names no URL: wrap it with the URL (fmt.Errorf(\"GET %%s: %%w\", url, err)), so that the\n"+
+					"caller knows which download stopped (README, \"Task 1: DownloadSite\")")
 			Expect(time.Since(start)).To(match.TakeExactly(3*time.Second), "give up at the deadline, not later")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("ends its request when the loop stops: the server sees it given up", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+			defer srv.Close()
+			session := web.NewSite(srv).NewSession()
+			defer session.Close()
+
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			var l loop.Loop
+			spawn(&l, "main", func(t *loop.Task) error {
+				_, err := cooperative.DownloadSite(t, session, srv.URL+fakeserver.BigPath)
+				return err
+			})
+			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the task returned the deadline's error, and Run reports it")
+			synctest.Wait() // a request whose context ended has been given up by now
+			Expect(srv.Stats().InFlight).To(BeZero(),
+				"the loop has stopped, and its request is still waiting for the server: it was begun with a context\n"+
+					"that does not end with the loop. Begin it with t.Context() (README, \"Awaiting a request\")")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -60,6 +60,21 @@ var _ = Describe("Task 3: Download", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("returns the context's error, and makes no request, when the context is done before it starts", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+
+			_, err := cooperative.Download(ctx, web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 4))
+			Expect(err).To(MatchError(context.Canceled),
+				"ctx was done before the loop ran a task: Run said so, and DownloadAll never ran. Return Run's error\n"+
+					"when it fails, not only DownloadAll's (README, \"Task 3: Download\")")
+			Expect(srv.Stats().Requests).To(BeZero(), "a context already done: no request")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("rejects a nil context and a nil session maker before any request", func(ctx SpecContext) {
 		srv := fakeserver.New()
 		DeferCleanup(srv.Close)

@@ -48,7 +48,9 @@ func FirstAnswer(ctx context.Context, replicas ...func() string) (string, error)
 // ReadAll reads r to the end and returns what it read. If ctx is done before
 // the end, it closes r, which makes a blocked Read return, and it returns what
 // it had read with ctx's error. A nil ctx or r is an error. ReadAll does not
-// close r when it reads to the end: the caller still owns r then.
+// close r when it reads to the end: the caller still owns r then. Once it
+// has returned, nothing it started touches r: if it closed r, its error is
+// ctx's.
 //
 // Task 2. It leaks: see README, "Task 2: ReadAll".
 func ReadAll(ctx context.Context, r io.ReadCloser) ([]byte, error) {

@@ -47,7 +47,9 @@ func FirstAnswer(ctx context.Context, replicas ...func() string) (string, error)
 // ReadAll reads r to the end and returns what it read. If ctx is done before
 // the end, it closes r, which makes a blocked Read return, and it returns what
 // it had read with ctx's error. A nil ctx or r is an error. ReadAll does not
-// close r when it reads to the end: the caller still owns r then.
+// close r when it reads to the end: the caller still owns r then. Once it
+// has returned, nothing it started touches r: if it closed r, its error is
+// ctx's.
 //
 // Task 2.
 func ReadAll(ctx context.Context, r io.ReadCloser) ([]byte, error) {
@@ -55,10 +57,17 @@ func ReadAll(ctx context.Context, r io.ReadCloser) ([]byte, error) {
 		return nil, errors.New("ReadAll: nil ctx or reader")
 	}
 	// Close r if ctx is done while we read; stop watching when we return.
-	stop := context.AfterFunc(ctx, func() { r.Close() })
-	defer stop()
+	closed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(closed)
+		r.Close()
+	})
 	data, err := io.ReadAll(r)
-	if err != nil && ctx.Err() != nil {
+	if !stop() {
+		// The watcher has started: r is closed, or being closed. Wait for
+		// it, so that nothing touches r once ReadAll has returned, and say
+		// why r is closed.
+		<-closed
 		return data, fmt.Errorf("ReadAll: %w", ctx.Err())
 	}
 	return data, err
