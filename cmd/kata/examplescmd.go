@@ -68,8 +68,10 @@ func (r *runner) examplesCmd(args []string) error {
 			built[v.Kata] = p
 		}
 		env := ""
-		if len(v.Env) > 0 {
-			env = ", " + strings.Join(v.Env, " ")
+		for _, e := range v.Env {
+			if !strings.Contains(v.Label, e) { // the label may name it already
+				env += ", " + e
+			}
 		}
 		fmt.Fprintf(r.stdout, "\n== Kata %s: %s%s; %s ==\n", k.Dir, v.Label, env, p.whose())
 		o, err := r.runProgram(ctx, p, []string{"-workload", wl, "-print", "-latency", latency.String()}, v.Env, r.stdout)
