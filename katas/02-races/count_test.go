@@ -54,14 +54,15 @@ var _ = Describe("Task 2: CountWithMutex", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("adds one per increment to the count already there: one Load and one Store each", func(SpecContext) {
-		c := newGatedCounter(1000, 0)
-		Expect(races.CountWithMutex(c, 8, 25)).To(Succeed(), "valid arguments: no error")
-		Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
-			"8 goroutines × 25 increments: expected 200 calls of c.Load and 200 of c.Store, one each per increment; saw %d and %d.\n"+
-				"Each increment is c.Store(c.Load() + 1) under the lock: adding a goroutine's share at once, or counting in a\n"+
-				"local variable and storing the total, gets the right number without being the counter. See the README, \"The counter\".",
-			c.loads.Load(), c.stores.Load())
-		Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
+		harness.Virtual(func() {
+			c := settledCounts("CountWithMutex", 8, 25, races.CountWithMutex, false)
+			Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
+				"8 goroutines × 25 increments: expected 200 calls of c.Load and 200 of c.Store, one each per increment; saw %d and %d.\n"+
+					"Each increment is c.Store(c.Load() + 1) under the lock: adding a goroutine's share at once, or counting in a\n"+
+					"local variable and storing the total, gets the right number without being the counter. See the README, \"The counter\".",
+				c.loads.Load(), c.stores.Load())
+			Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
+		})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns only after every goroutine has ended: the last increment held open", func(SpecContext) {
@@ -140,8 +141,7 @@ var _ = Describe("Task 4: CountConfined", func() {
 
 	It("has the owner apply each request as one increment, to the count already there", func(SpecContext) {
 		harness.Virtual(func() {
-			c := newGatedCounter(1000, 0)
-			Expect(races.CountConfined(c, 8, 25)).To(Succeed(), "valid arguments: no error")
+			c := settledCounts("CountConfined", 8, 25, races.CountConfined, true)
 			Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
 				"8 goroutines × 25 requests: expected the owner to call c.Load 200 times and c.Store 200 times, once each per\n"+
 					"request as it receives it; saw %d and %d. An owner that counts the requests in a local variable and\n"+

@@ -40,7 +40,7 @@ func (c *gatedCounter) Store(v int) {
 
 // heldResult is what waitsForLastIncrement saw.
 type heldResult struct {
-	earlyAt int   // the trial in which the function returned while the last increment was held (0: never)
+	earlyAt int   // the trial in which the function returned while increments were still to come (0: never)
 	stores  int64 // Store calls when the function returned before its last increment began (-1: it did not)
 }
 
@@ -61,7 +61,15 @@ func waitsForLastIncrement(trials, goroutines, increments int, count func(races.
 		select {
 		case <-c.held:
 		case <-returned:
-			return heldResult{stores: c.stores.Load()}
+			atReturn := c.stores.Load()
+			synctest.Wait() // whatever the function left running settles (or stops at the gate)
+			later := c.stores.Load()
+			close(c.gate)
+			synctest.Wait()
+			if later != atReturn {
+				return heldResult{earlyAt: trial, stores: -1}
+			}
+			return heldResult{stores: atReturn}
 		}
 		synctest.Wait() // every other goroutine has ended or is blocked for good
 		early := false
@@ -97,7 +105,21 @@ func fmtHeld(fn string, r heldResult, goroutines, increments int, owner bool) st
 			"applying the last requests. Have it close a done channel when its range ends, and receive from it\n" +
 			"before returning."
 	}
-	return fn + " returned while the last increment was still in progress (trial " + itoa(r.earlyAt) + "): the spec's counter held\n" +
-		"the last c.Store open, and " + fn + " did not wait for " + who + ".\n" + cause + "\n" +
+	return fn + " returned while increments were still in progress (trial " + itoa(r.earlyAt) + "): the spec's counter held\n" +
+		"the last c.Store open (or saw Stores after the return), so " + fn + " did not wait for " + who + ".\n" + cause + "\n" +
 		"See the README, \"Waiting for goroutines\"."
+}
+
+// settledCounts runs count on a gatedCounter that starts at 1000, inside
+// the bubble, and fails the spec if c is still being changed after count
+// has returned (so the counts it then checks are final).
+func settledCounts(fn string, goroutines, increments int, count func(races.Counter, int, int) error, owner bool) *gatedCounter {
+	c := newGatedCounter(1000, 0)
+	Expect(count(c, goroutines, increments)).To(Succeed(), "valid arguments: no error")
+	loads, stores := c.loads.Load(), c.stores.Load()
+	synctest.Wait() // anything still running after the return settles now
+	if c.loads.Load() != loads || c.stores.Load() != stores {
+		Fail(fmtHeld(fn, heldResult{earlyAt: 1, stores: -1}, goroutines, increments, owner))
+	}
+	return c
 }
