@@ -120,9 +120,21 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
-			_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
-			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
-			Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
+			done := make(chan error, 1)
+			go func() {
+				_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
+				Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
+			case <-time.After(4 * time.Second):
+				// The deferred srv.Close ends the hung request, so nothing leaks.
+				Fail("DownloadSite was still waiting 1 s after the context's 3 s deadline, on a server that never answers:\n" +
+					"the context never reached session.Get. Pass the ctx you were given, not context.Background().\n" +
+					"See the README, \"The context\".")
+			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -1,6 +1,7 @@
 // mutant: the argument check rejects increments == 0 (it tests <= 0, not < 0)
 // killed-by: CountWithMutex rejects a nil counter, fewer than 1 goroutine and negative increments
 // killed-by: CountConfined rejects a nil counter, fewer than 1 goroutine and negative increments
+// killed-by: counts small jobs exactly too
 // Package races is kata 02: goroutines started and joined, and the shared
 // counter of the original race program made safe three ways.
 //
