@@ -120,13 +120,15 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
-			done := make(chan error, 1)
+			done := make(chan struct{})
+			var err error
 			go func() {
-				_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
-				done <- err
+				defer close(done)
+				defer GinkgoRecover() // a panic fails the spec, not the whole run
+				_, err = sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
 			}()
 			select {
-			case err := <-done:
+			case <-done:
 				Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
 				Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
 			case <-time.After(4 * time.Second):
