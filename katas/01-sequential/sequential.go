@@ -34,9 +34,9 @@ func DownloadSite(ctx context.Context, session *web.Session, url string) (int, e
 }
 
 // DownloadAll downloads urls one after another, in order, with ONE session
-// made by newSession and closed before returning. For each page it writes
-// a line "Read <size> from <url>" to out, and it returns the pages in the
-// order of urls.
+// made by newSession and closed before returning. For each page read it
+// writes a line "Read <size> from <url>" to out (none for a page that
+// failed), and it returns the pages in the order of urls.
 //
 // On the first error it stops, and returns the pages read so far with the
 // error. If ctx is cancelled it stops the same way. An empty urls makes no

@@ -86,8 +86,28 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		_, err = sequential.DownloadSite(ctx, session, truncated)
 		Expect(err).To(HaveOccurred(), "the server sent half the body it promised (Content-Length): reading it to the end is an error; io.Copy returns it")
 		Expect(err).To(MatchError(ContainSubstring(truncated)), "a body cut short is an error too, and it must say which URL: wrap io.Copy's error, fmt.Errorf(\"GET %%s: reading the body: %%w\", url, err)")
+		Expect(errors.Is(err, io.ErrUnexpectedEOF)).To(BeTrue(),
+			"the error of a body cut short must still be io.Copy's underneath: errors.Is(err, io.ErrUnexpectedEOF) is false for %q.\n"+
+				"Wrap it with %%w, not %%v or %%s (those keep the text and lose the error): fmt.Errorf(\"GET %%s: reading the body: %%w\", url, err).\n"+
+				"See the README, \"Task 1\".", err)
 		_, err = sequential.DownloadSite(ctx, session, malformed)
 		Expect(err).To(MatchError(ContainSubstring(malformed)), "a malformed URL is an error that names it (the Session's error does)")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("leaves the session open: the caller owns it", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(0))
+		DeferCleanup(srv.Close)
+		site := web.NewSite(srv)
+		session := site.NewSession()
+		DeferCleanup(session.Close)
+
+		_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.SmallPath)
+		Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
+		Expect(site.SessionsOpen()).To(Equal(1),
+			"DownloadSite closed the session it was given: the caller made it and closes it (DownloadAll downloads 160 pages\n"+
+				"through one session). Close the response body, not the session. See the README, \"Task 1\".")
+		_, err = sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
+		Expect(err).NotTo(HaveOccurred(), "the session must still work for the next page")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up when the context's deadline passes", func(SpecContext) {
@@ -100,9 +120,23 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
-			_, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
-			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
-			Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
+			done := make(chan struct{})
+			var err error
+			go func() {
+				defer close(done)
+				defer GinkgoRecover() // a panic fails the spec, not the whole run
+				_, err = sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
+			}()
+			select {
+			case <-done:
+				Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
+				Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
+			case <-time.After(4 * time.Second):
+				// The deferred srv.Close ends the hung request, so nothing leaks.
+				Fail("DownloadSite was still waiting 1 s after the context's 3 s deadline, on a server that never answers:\n" +
+					"the context never reached session.Get. Pass the ctx you were given, not context.Background().\n" +
+					"See the README, \"The context\".")
+			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
@@ -183,6 +217,22 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(err).To(MatchError(ContainSubstring(urls[4])), "the error must name the URL that failed")
 			Expect(pages).To(HaveLen(4), "the four pages read before the error are returned, not lost")
 			Expect(srv.Stats().Requests).To(Equal(5), "no request may follow the one that failed")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("writes a Read line only for the pages it read, not for the one that failed", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3}))
+			defer srv.Close()
+			urls := fakeserver.SitesN(srv.URL, 6)
+
+			var out strings.Builder
+			_, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, &out)
+			Expect(err).To(MatchError(ContainSubstring(urls[2])), "the third request is answered 500: its error must come back")
+			Expect(out.String()).To(Equal("Read 10282 from "+urls[0]+"\n"+"Read 275 from "+urls[1]+"\n"),
+				"the third page failed: out must hold the lines of the two pages read, and no line for the one that failed.\n"+
+					"Check DownloadSite's error before you write the Read line. See the README, \"Task 2\".")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 

@@ -53,7 +53,29 @@ var _ = Describe("Task 2: CountWithMutex", func() {
 		Expect(c.value()).To(Equal(50*increments), "50 × 100 increments must give 5,000: fewer means lost updates or goroutines not waited for")
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("adds one per increment to the count already there: one Load and one Store each", func(SpecContext) {
+		harness.Virtual(func() {
+			c := settledCounts("CountWithMutex", 8, 25, races.CountWithMutex, false)
+			Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
+				"8 goroutines × 25 increments: expected 200 calls of c.Load and 200 of c.Store, one each per increment; saw %d and %d.\n"+
+					"Each increment is c.Store(c.Load() + 1) under the lock: adding a goroutine's share at once, or counting in a\n"+
+					"local variable and storing the total, gets the right number without being the counter. See the README, \"The counter\".",
+				c.loads.Load(), c.stores.Load())
+			Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns only after every goroutine has ended: the last increment held open", func(SpecContext) {
+		harness.Virtual(func() {
+			r := waitsForLastIncrement(50, 5, 20, races.CountWithMutex)
+			Expect(r.earlyAt == 0 && r.stores < 0).To(BeTrue(), fmtHeld("CountWithMutex", r, 5, 20, false))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
+		Expect(races.CountWithMutex(nil, 1, 0)).To(MatchError(ContainSubstring("nil")),
+			"a nil Counter must be rejected before anything starts, even when there is nothing to count (0 increments):\n"+
+				"check c == nil first; with increments > 0 your goroutines would panic on c.Load()")
 		Expect(races.CountWithMutex(nil, 2, 2)).To(MatchError(ContainSubstring("nil")), "say that the Counter is nil")
 		c := newWatchedCounter()
 		Expect(races.CountWithMutex(c, 0, 2)).To(MatchError(ContainSubstring("goroutines")), "name the argument that is wrong")
@@ -75,6 +97,19 @@ var _ = Describe("Task 3: CountWithAtomic", func() {
 				"See the README, \"Atomics\".")
 	}, SpecTimeout(bigCountTimeout))
 
+	It("counts a few long-running goroutines exactly: 4 × 500,000, each pre-empted mid-run", func(SpecContext) {
+		// Few goroutines with long loops: the scheduler pre-empts each many
+		// times in the middle of its loop, on any GOMAXPROCS, so an increment
+		// made of two steps loses updates in every run.
+		n, err := races.CountWithAtomic(4, 500_000)
+		Expect(err).NotTo(HaveOccurred(), "valid arguments: no error")
+		Expect(n).To(Equal(int64(2_000_000)),
+			"4 goroutines × 500,000 atomic increments must give 2,000,000; fewer means lost updates: a Load followed by a\n"+
+				"Store (two atomic steps are not one: the scheduler can pre-empt a goroutine between them), a plain n++,\n"+
+				"or a count read before every goroutine has ended (wg.Wait first, then Load). Use one Add(1) per increment.\n"+
+				"See the README, \"Atomics\".")
+	}, SpecTimeout(bigCountTimeout))
+
 	It("counts small jobs exactly too: 1 goroutine, 7 goroutines × 3, and zero increments", func(SpecContext) {
 		for _, job := range [][2]int{{1, 1}, {7, 3}, {4, 0}} {
 			n, err := races.CountWithAtomic(job[0], job[1])
@@ -93,12 +128,35 @@ var _ = Describe("Task 3: CountWithAtomic", func() {
 
 var _ = Describe("Task 4: CountConfined", func() {
 	It("counts 5000 goroutines × 100 increments to exactly 500,000", func(SpecContext) {
-		c := &plainCounter{}
-		Expect(races.CountConfined(c, goroutines, increments)).To(Succeed(), "valid arguments: no error")
-		Expect(c.x).To(Equal(expected),
-			"every increment sent must be applied before CountConfined returns: close the channel after the\n"+
-				"senders are done, and wait for the owner to drain it. See the README, \"Confinement\".")
+		// Inside the bubble a channel never closed (the owner's range never
+		// ends) is reported at once as a deadlock, not after a timeout.
+		harness.Virtual(func() {
+			c := &plainCounter{}
+			Expect(races.CountConfined(c, goroutines, increments)).To(Succeed(), "valid arguments: no error")
+			Expect(c.x).To(Equal(expected),
+				"every increment sent must be applied before CountConfined returns: close the channel after the\n"+
+					"senders are done, and wait for the owner to drain it. See the README, \"Confinement\".")
+		})
 	}, SpecTimeout(bigCountTimeout))
+
+	It("has the owner apply each request as one increment, to the count already there", func(SpecContext) {
+		harness.Virtual(func() {
+			c := settledCounts("CountConfined", 8, 25, races.CountConfined, true)
+			Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
+				"8 goroutines × 25 requests: expected the owner to call c.Load 200 times and c.Store 200 times, once each per\n"+
+					"request as it receives it; saw %d and %d. An owner that counts the requests in a local variable and\n"+
+					"stores the total at the end gets the right number, but c is not the counter any more. See the README, \"Confinement\".",
+				c.loads.Load(), c.stores.Load())
+			Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns only after the owner has applied the last increment and ended", func(SpecContext) {
+		harness.Virtual(func() {
+			r := waitsForLastIncrement(50, 5, 20, races.CountConfined)
+			Expect(r.earlyAt == 0 && r.stores < 0).To(BeTrue(), fmtHeld("CountConfined", r, 5, 20, true))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
 
 	It("touches the counter from one goroutine only, the owner", func(SpecContext) {
 		c := newOwnedCounter()
@@ -112,6 +170,9 @@ var _ = Describe("Task 4: CountConfined", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
+		Expect(races.CountConfined(nil, 1, 0)).To(MatchError(ContainSubstring("nil")),
+			"a nil Counter must be rejected before anything starts, even when there is nothing to count (0 increments):\n"+
+				"check c == nil first; with increments > 0 the owner would panic on c.Load()")
 		Expect(races.CountConfined(nil, 2, 2)).To(MatchError(ContainSubstring("nil")), "say that the Counter is nil")
 		c := newWatchedCounter()
 		Expect(races.CountConfined(c, 0, 2)).To(MatchError(ContainSubstring("goroutines")), "name the argument that is wrong")

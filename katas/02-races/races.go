@@ -62,9 +62,11 @@ func CountWithAtomic(goroutines, increments int) (int64, error) {
 // CountConfined starts goroutines goroutines; each asks for one increment of
 // c, increments times, by sending on a channel. ONE goroutine, the owner,
 // receives the requests and is the only goroutine that ever calls c.Load or
-// c.Store: c is confined to it, so it needs no lock. CountConfined closes
-// the channel once every sender is done, and returns only after the owner
-// has applied every increment and ended.
+// c.Store: c is confined to it, so it needs no lock. The owner applies each
+// request as it receives it, as one increment (c.Store(c.Load() + 1)), to
+// the count c already holds. CountConfined closes the channel once every
+// sender is done, and returns only after the owner has applied every
+// increment and ended.
 //
 // A nil c is an error that says the Counter is nil; goroutines < 1 or
 // increments < 0 is an error that names the argument ("goroutines",
