@@ -84,8 +84,7 @@ const WaitDelay = 2 * time.Second
 // Workers (an error that gives the number) or a nil Command (an error that
 // names the field, Command), before any process is started; a worker that
 // fails to start, dies or whose initializer fails (the error carries the
-// worker's own message); a worker whose first line is not a hello (the
-// error wraps ErrProtocol). On an error every process already started is
+// worker's own message). On an error every process already started is
 // killed and reaped.
 func NewPool(ctx context.Context, cfg PoolConfig) (*Pool, error) {
 	if ctx == nil {
@@ -283,13 +282,15 @@ func (p *Pool) PIDs() []int {
 //
 // On an error Map returns a slice as long as tasks in which the tasks that
 // finished have their value and the others "" (no task of the harness
-// answers ""), with the first error. The error names the task: "task <i>
-// <name>(<arg>)" and the worker's PID. Then:
+// answers ""), with the first error; after an error no more tasks are
+// handed out. The error names the task, "task <i> <name>(<arg>)", and the
+// worker's PID. Then:
 //   - a task's own error (a "error" message) leaves the pool usable;
 //   - a worker that dies (its exit status in the error), writes garbage
 //     (the error wraps ErrProtocol), hangs past TaskTimeout, or a ctx
 //     cancelled mid-run (the error wraps ctx.Err()) breaks the pool: every
-//     worker is killed with its whole process group, and later Maps fail.
+//     worker is killed with its whole process group, and later Maps fail
+//     with an error that says the pool is broken.
 func (p *Pool) Map(ctx context.Context, tasks []Task) ([]string, error) {
 	if ctx == nil {
 		return nil, errors.New("Pool.Map: nil context")
