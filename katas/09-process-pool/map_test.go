@@ -68,8 +68,8 @@ var _ = Describe("Task 3: Map", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(got).To(BeEmpty())
 		var noCtx context.Context
-		_, err = pool.Map(noCtx, tasks(1, "whoami", ""))
-		Expect(err).To(MatchError(ContainSubstring("context")), "a nil ctx is an error, not a panic")
+		Expect(func() { _, err = pool.Map(noCtx, tasks(1, "whoami", "")) }).NotTo(Panic(), "a nil ctx is an error, not a panic: check it first")
+		Expect(err).To(MatchError(ContainSubstring("context")), "a nil ctx is an error that says the context is nil")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports a task's own error naming the task, and stays usable", func(ctx SpecContext) {

@@ -88,7 +88,7 @@ var _ = Describe("Task 1: New starts the workers", func() {
 })
 
 var _ = Describe("Task 2: the initializer", func() {
-	It("runs once in each process: the server sees one session per process", func(ctx SpecContext) {
+	It("runs once in each process: the server sees one session per process, and one request per task", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(20 * time.Millisecond))
 		DeferCleanup(srv.Close)
 		cfg := config(3)
