@@ -15,27 +15,37 @@ import (
 	"time"
 )
 
-// PoolConfig configures a Pool.
+// PoolConfig configures a Pool. The zero PoolConfig asks for
+// runtime.NumCPU() workers but has no Command, so NewPool rejects it.
 type PoolConfig struct {
-	// Workers is the number of worker processes; 0 means runtime.NumCPU(),
-	// as Python's Pool(). Negative is an error.
+	// Workers is the number of worker processes. 0 means
+	// runtime.NumCPU(), as Python's Pool() does; negative is an error.
 	Workers int
-	// Command makes the command of one worker, not yet started (Command).
+	// Command makes the command of one worker, not yet started: pass
+	// Command. NewPool sets up the command's pipes, its own process group
+	// (SysProcAttr.Setpgid) and its WaitDelay, then starts it. nil is an
+	// error.
 	Command func() *exec.Cmd
-	// Init, if its Name is set, runs once in each worker before any task.
+	// Init, if its Name is set, is the initializer: NewPool sends it to
+	// each worker once, before any task, and waits for the worker's
+	// "ready".
 	Init Task
 	// TaskTimeout, if positive, bounds each task: a worker that has not
-	// answered by then is killed and Map fails.
+	// answered by then is killed (with its process group) and Map fails
+	// with an error that names the task. 0 means no limit but ctx.
 	TaskTimeout time.Duration
-	// Stderr receives the workers' stderr; nil means os.Stderr.
+	// Stderr receives the workers' stderr (their prints, their crash and
+	// race reports). nil means os.Stderr.
 	Stderr io.Writer
 }
 
-// A Pool is the reference process pool of the harness: kata 10 works on
-// it. (It is kata 09's answer: do kata 09 before you read it.)
+// A Pool is the reference process pool of the harness: kata 10 works on it,
+// and kata 09's reference solution is this pool under the kata's names (do
+// kata 09 before you read it). Make one with NewPool; whoever made it must
+// Close it. The zero Pool is not usable.
 //
-// Map must not be called concurrently with itself or Close (calls wait for
-// each other). Whoever makes a Pool must Close it.
+// Map and Close may be called from any goroutine, but not at the same time:
+// a call waits for the one in progress.
 type Pool struct {
 	workers []*poolWorker
 	mu      sync.Mutex
@@ -65,14 +75,23 @@ type poolWorker struct {
 // (a grandchild may hold them) before closing them.
 const WaitDelay = 2 * time.Second
 
-// NewPool starts cfg.Workers workers and runs the initializer in each. ctx
-// bounds the start-up only.
+// NewPool starts cfg.Workers worker processes, each in its own process
+// group, reads each one's hello, and runs the initializer cfg.Init exactly
+// once in each. It returns when every worker is ready. ctx bounds the
+// start-up only: it does not end the pool later.
+//
+// Errors: a nil ctx (an error that says the context is nil), negative
+// Workers (an error that gives the number) or a nil Command (an error that
+// names the field, Command), before any process is started; a worker that
+// fails to start, dies or whose initializer fails (the error carries the
+// worker's own message). On an error every process already started is
+// killed and reaped.
 func NewPool(ctx context.Context, cfg PoolConfig) (*Pool, error) {
 	if ctx == nil {
 		return nil, errors.New("proc.NewPool: nil context")
 	}
 	if cfg.Workers < 0 {
-		return nil, fmt.Errorf("proc.NewPool: %d workers: want 1 or more (0 means runtime.NumCPU())", cfg.Workers)
+		return nil, fmt.Errorf("proc.NewPool: Workers = %d: want 1 or more (0 means runtime.NumCPU())", cfg.Workers)
 	}
 	if cfg.Command == nil {
 		return nil, errors.New("proc.NewPool: Command is nil: pass proc.Command")
@@ -81,9 +100,8 @@ func NewPool(ctx context.Context, cfg PoolConfig) (*Pool, error) {
 	if n == 0 {
 		n = runtime.NumCPU()
 	}
-	stderr := cfg.Stderr
-	if stderr == nil {
-		stderr = os.Stderr
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
 	}
 	p := &Pool{timeout: cfg.TaskTimeout}
 	fail := func(err error) (*Pool, error) {
@@ -92,27 +110,20 @@ func NewPool(ctx context.Context, cfg PoolConfig) (*Pool, error) {
 		return nil, err
 	}
 	for range n {
-		cmd := cfg.Command()
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.WaitDelay = WaitDelay
-		cmd.Stderr = stderr
-		stdin, err := cmd.StdinPipe()
+		w, err := startWorker(cfg)
 		if err != nil {
 			return fail(err)
 		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			return fail(err)
-		}
-		if err := cmd.Start(); err != nil {
-			return fail(fmt.Errorf("proc.NewPool: starting a worker: %w", err))
-		}
-		p.workers = append(p.workers, &poolWorker{cmd: cmd, stdin: stdin, enc: NewEncoder(stdin), dec: NewDecoder(stdout), pid: cmd.Process.Pid})
+		p.workers = append(p.workers, w)
 	}
 	stop := context.AfterFunc(ctx, p.killAll)
 	defer stop()
 	for _, w := range p.workers {
-		if err := w.handshake(cfg.Init); err != nil {
+		err := w.hello()
+		if err == nil {
+			err = w.initialize(cfg.Init)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("proc.NewPool: start-up cancelled: %w", ctx.Err())
 			}
@@ -122,18 +133,47 @@ func NewPool(ctx context.Context, cfg PoolConfig) (*Pool, error) {
 	return p, nil
 }
 
-func (w *poolWorker) handshake(init Task) error {
-	m, err := w.dec.Receive()
-	if err != nil || m.Kind != KindHello {
-		return fmt.Errorf("worker %d did not say hello: %v", w.pid, w.died(err))
+// startWorker starts one worker process in its own process group.
+func startWorker(cfg PoolConfig) (*poolWorker, error) {
+	cmd := cfg.Command()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = WaitDelay
+	cmd.Stderr = cfg.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
 	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("proc.NewPool: starting a worker: %w", err)
+	}
+	return &poolWorker{cmd: cmd, stdin: stdin, enc: NewEncoder(stdin), dec: NewDecoder(stdout), pid: cmd.Process.Pid}, nil
+}
+
+// hello reads the worker's first line.
+func (w *poolWorker) hello() error {
+	m, err := w.dec.Receive()
+	if err != nil {
+		return fmt.Errorf("worker %d did not say hello: %w", w.pid, w.died(err))
+	}
+	if m.Kind != KindHello {
+		return fmt.Errorf("worker %d: %w: said %q before hello", w.pid, ErrProtocol, m.Kind)
+	}
+	return nil
+}
+
+// initialize runs the initializer init in the worker, if there is one.
+func (w *poolWorker) initialize(init Task) error {
 	if init.Name == "" {
 		return nil
 	}
 	if err := w.enc.Send(Message{Kind: KindInit, Name: init.Name, Arg: init.Arg}); err != nil {
 		return fmt.Errorf("worker %d: sending the initializer: %w", w.pid, w.died(err))
 	}
-	m, err = w.dec.Receive()
+	m, err := w.dec.Receive()
 	switch {
 	case err != nil:
 		return fmt.Errorf("worker %d: initializer %s: %w", w.pid, init, w.died(err))
@@ -235,13 +275,22 @@ func (p *Pool) PIDs() []int {
 	return out
 }
 
-// Map runs tasks on the workers and returns their values in the order of
-// tasks. On an error it returns a slice as long as tasks in which the tasks
-// that finished have their value and the others "" (no task of the harness
-// answers ""), with the first error, which names the task. A task error
-// leaves the pool usable; a worker that dies, breaks the protocol, hangs
-// past TaskTimeout, or a cancelled ctx breaks the pool: every worker is
-// killed (with its process group) and later Maps fail.
+// Map runs tasks on the workers, each task once, each worker one task at a
+// time, and returns the values in the order of tasks (not the order they
+// finished). An empty tasks returns an empty slice; a nil ctx is an error
+// that says the context is nil.
+//
+// On an error Map returns a slice as long as tasks in which the tasks that
+// finished have their value and the others "" (no task of the harness
+// answers ""), with the first error; after an error no more tasks are
+// handed out. The error names the task, "task <i> <name>(<arg>)", and the
+// worker's PID. Then:
+//   - a task's own error (a "error" message) leaves the pool usable;
+//   - a worker that dies (its exit status in the error), writes garbage
+//     (the error wraps ErrProtocol), hangs past TaskTimeout, or a ctx
+//     cancelled mid-run (the error wraps ctx.Err()) breaks the pool: every
+//     worker is killed with its whole process group, and later Maps fail
+//     with an error that says the pool is broken.
 func (p *Pool) Map(ctx context.Context, tasks []Task) ([]string, error) {
 	if ctx == nil {
 		return nil, errors.New("Pool.Map: nil context")
@@ -350,11 +399,14 @@ func (w *poolWorker) run(i int, t Task, timeout time.Duration) (value string, er
 	return m.Value, nil, false
 }
 
-// Close ends every worker: it closes their stdin (a worker exits when its
-// stdin ends), waits for each and reaps it, then kills what is left of its
-// process group. It reports workers that exited with an error of their own
-// (status 66: the race detector found a race in the worker). Close may be
-// called more than once.
+// Close ends the pool: it closes every worker's stdin (a worker exits when
+// its stdin ends), waits for each one (which reaps it: no zombie is left),
+// and kills what is left of its process group. It returns the errors of
+// workers that exited badly on their own, such as exit status 66 (the race
+// detector found a data race in the worker), wrapped so that errors.As finds
+// the *exec.ExitError. Close may be called more than once; later calls
+// return nil. After Close, Map fails with an error that says the pool is
+// closed.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

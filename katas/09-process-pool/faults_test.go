@@ -2,8 +2,6 @@ package processpool_test
 
 import (
 	"context"
-	"os"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -22,8 +20,19 @@ var _ = Describe("Task 5: faults", func() {
 		Expect(got).To(HaveLen(2))
 
 		_, err = pool.Map(ctx, tasks(1, "whoami", ""))
-		Expect(err).To(HaveOccurred(), "a pool with a dead worker is broken: later Maps fail")
-		Expect(pool.Close()).To(Succeed(), "Close after a failure still reaps every worker")
+		Expect(err).To(MatchError(ContainSubstring("broken")), "a pool with a dead worker is broken: remember it, and fail later Maps with an error that says the pool is broken (README, \"Faults\"), before sending any task to a killed worker")
+		Expect(pool.Close()).To(Succeed(), "Close after a failure still reaps every worker, and the exit statuses of the workers the pool killed itself are no news")
+		expectNoLeftovers(groups)
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("ends Map at once when a worker crashes: the other workers are killed mid-task, with their process groups", func(ctx SpecContext) {
+		pool, groups := start(ctx, config(2))
+		// One worker starts a grandchild and hangs, the other crashes: only
+		// killing every group ends this Map.
+		done := mapAsync(ctx, pool, []proc.Task{{Name: "spawn"}, {Name: "crash"}})
+		Eventually(done).Within(10*time.Second).Should(Receive(MatchError(ContainSubstring("crash()"))),
+			"a fault breaks the pool: kill every worker's process group at once (the hung one too), so that Map returns with the crash (README, \"Faults\")")
+		Expect(pool.Close()).To(Succeed())
 		expectNoLeftovers(groups)
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -40,10 +49,9 @@ var _ = Describe("Task 5: faults", func() {
 		cfg := config(2)
 		cfg.TaskTimeout = 300 * time.Millisecond
 		pool, groups := start(ctx, cfg)
-		begin := time.Now()
-		_, err := pool.Map(ctx, []proc.Task{{Name: "whoami"}, {Name: "hang"}})
-		Expect(err).To(MatchError(ContainSubstring("task 1 hang()")), "name the task that hung")
-		Expect(time.Since(begin)).To(BeNumerically("<", 5*time.Second), "a TaskTimeout of 300ms must end Map soon after 300ms (README, \"Faults\")")
+		done := mapAsync(ctx, pool, []proc.Task{{Name: "whoami"}, {Name: "hang"}})
+		Eventually(done).Within(5*time.Second).Should(Receive(MatchError(ContainSubstring("task 1 hang()"))),
+			"a TaskTimeout of 300ms must end Map soon after 300ms, with an error that names the task that hung: a timer per task that kills the worker's group (README, \"Faults\")")
 		Expect(pool.Close()).To(Succeed())
 		expectNoLeftovers(groups)
 	}, SpecTimeout(harness.SpecTimeout))
@@ -52,25 +60,12 @@ var _ = Describe("Task 5: faults", func() {
 		pool, groups := start(ctx, config(2))
 		mapCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		done := make(chan error, 1)
-		go func() {
-			_, err := pool.Map(mapCtx, tasks(2, "spawn", ""))
-			done <- err
-		}()
-		Eventually(func() int {
-			ds, _ := proc.Descendants(os.Getpid())
-			n := 0
-			for _, d := range ds {
-				if strings.HasPrefix(d.Cmd, proc.GrandchildArgv0) {
-					n++
-				}
-			}
-			return n
-		}).Within(10*time.Second).Should(Equal(2), "each worker's spawn task starts one grandchild")
+		done := mapAsync(mapCtx, pool, tasks(2, "spawn", ""))
+		Eventually(grandchildren).Within(10*time.Second).Should(Equal(2), "each worker's spawn task starts one grandchild")
 
 		cancel()
 		Eventually(done).Within(10*time.Second).Should(Receive(MatchError(context.Canceled)),
-			"Map must return soon after ctx is cancelled, with an error that wraps ctx.Err()")
+			"Map must return soon after ctx is cancelled, with an error that wraps ctx.Err(): context.AfterFunc(ctx, killAll) unblocks every read (README, \"Faults\")")
 		Expect(pool.Close()).To(Succeed())
 		expectNoLeftovers(groups)
 	}, SpecTimeout(harness.SpecTimeout))

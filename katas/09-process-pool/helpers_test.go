@@ -1,6 +1,7 @@
 package processpool_test
 
 import (
+	"context"
 	"os"
 	"slices"
 	"strconv"
@@ -43,7 +44,7 @@ func workerChildren() []proc.Process {
 // and then a clean-up that kills whatever a faulty pool left behind (so the
 // next spec starts clean). It returns the pool and the workers' process
 // groups, as /proc shows them.
-func start(ctx SpecContext, cfg processpool.Config) (*processpool.Pool, []int) {
+func start(ctx context.Context, cfg processpool.Config) (*processpool.Pool, []int) {
 	GinkgoHelper()
 	DeferCleanup(cleanUp, []int(nil))
 	pool, err := processpool.New(ctx, cfg)
@@ -51,7 +52,37 @@ func start(ctx SpecContext, cfg processpool.Config) (*processpool.Pool, []int) {
 	groups := groupsOf(workerChildren())
 	DeferCleanup(cleanUp, groups)
 	DeferCleanup(func() { _ = pool.Close() })
+	// A failed spec may leave a Map blocked on a worker: kill the groups
+	// first, so that the Map returns and Close gets its turn.
+	DeferCleanup(func() {
+		if CurrentSpecReport().Failed() {
+			cleanUp(groups)
+		}
+	})
 	return pool, groups
+}
+
+// grandchildren counts the grandchildren ("spawn" tasks) alive now.
+func grandchildren() int {
+	ds, _ := proc.Descendants(os.Getpid())
+	n := 0
+	for _, d := range ds {
+		if strings.HasPrefix(d.Cmd, proc.GrandchildArgv0) && !d.Zombie() {
+			n++
+		}
+	}
+	return n
+}
+
+// mapAsync runs pool.Map in a goroutine and returns a channel that gets
+// its error, so that a spec can tell a Map that hangs from one that ends.
+func mapAsync(ctx context.Context, pool *processpool.Pool, ts []proc.Task) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := pool.Map(ctx, ts)
+		done <- err
+	}()
+	return done
 }
 
 // groupsOf returns the process groups of ps, except this process's own.

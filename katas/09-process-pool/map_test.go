@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -66,8 +68,8 @@ var _ = Describe("Task 3: Map", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(got).To(BeEmpty())
 		var noCtx context.Context
-		_, err = pool.Map(noCtx, tasks(1, "whoami", ""))
-		Expect(err).To(MatchError(ContainSubstring("context")), "a nil ctx is an error, not a panic")
+		Expect(func() { _, err = pool.Map(noCtx, tasks(1, "whoami", "")) }).NotTo(Panic(), "a nil ctx is an error, not a panic: check it first")
+		Expect(err).To(MatchError(ContainSubstring("context")), "a nil ctx is an error that says the context is nil")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports a task's own error naming the task, and stays usable", func(ctx SpecContext) {
@@ -82,5 +84,55 @@ var _ = Describe("Task 3: Map", func() {
 		again, err := pool.Map(ctx, tasks(2, "sum-of-squares", "10"))
 		Expect(err).NotTo(HaveOccurred(), "a task's own error does not break the pool: the worker is fine")
 		Expect(again).To(Equal([]string{"285", "285"}))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("stops handing out tasks after a task's own error, and names the worker's PID", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(1))
+		children := workerChildren()
+		Expect(children).To(HaveLen(1))
+		got, err := pool.Map(ctx, []proc.Task{{Name: "fail", Arg: "boom"}, {Name: "whoami"}, {Name: "whoami"}})
+		Expect(err).To(MatchError(ContainSubstring("task 0 fail(boom)")), "name the task: task <index> <name>(<arg>)")
+		Expect(err).To(MatchError(ContainSubstring(strconv.Itoa(children[0].PID))), "name the worker that ran the task by its PID, %d, so that its stderr can be found", children[0].PID)
+		Expect(got).To(Equal([]string{"", "", ""}), "after a task's error, hand out no more tasks (README, task 3): the one worker ran the failing task first, so no other task may have run")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("keeps the first error when two tasks fail at once", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(2))
+		// Both workers get their task before either answers: two errors
+		// are reported at once, from two goroutines.
+		got, err := pool.Map(ctx, []proc.Task{{Name: "fail", Arg: "first"}, {Name: "fail", Arg: "second"}})
+		Expect(err).To(Or(MatchError(ContainSubstring("task 0 fail(first)")), MatchError(ContainSubstring("task 1 fail(second)"))), "Map returns one of the errors, the first reported, naming its task")
+		Expect(got).To(Equal([]string{"", ""}))
+
+		again, err := pool.Map(ctx, tasks(2, "sum-of-squares", "10"))
+		Expect(err).NotTo(HaveOccurred(), "task errors do not break the pool")
+		Expect(again).To(Equal([]string{"285", "285"}))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("lets two Maps called at once wait for each other, each with its own answers", func(ctx SpecContext) {
+		pool, _ := start(ctx, config(2))
+		results := make(chan []string, 2)
+		for _, name := range []string{"a", "b"} {
+			go func() {
+				defer GinkgoRecover()
+				var ts []proc.Task
+				for i := range 4 {
+					ts = append(ts, proc.Task{Name: "echo-after", Arg: fmt.Sprintf("20ms %s%d", name, i)})
+				}
+				got, err := pool.Map(ctx, ts)
+				Expect(err).NotTo(HaveOccurred(), "Map %s: two Maps at once must not share a worker: the second waits for the first", name)
+				results <- got
+			}()
+		}
+		var all [][]string
+		for range 2 {
+			var got []string
+			Eventually(results).Within(10 * time.Second).Should(Receive(&got))
+			all = append(all, got)
+		}
+		Expect(all).To(ConsistOf(
+			[]string{"a0", "a1", "a2", "a3"},
+			[]string{"b0", "b1", "b2", "b3"},
+		), "each Map gets the answers to its own tasks, in order")
 	}, SpecTimeout(harness.SpecTimeout))
 })

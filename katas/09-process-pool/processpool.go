@@ -84,13 +84,15 @@ func (p *Pool) Size() int {
 //
 // On an error Map returns a slice as long as tasks in which the tasks that
 // finished have their value and the others "" (no task of the harness
-// answers ""), with the first error. The error names the task: "task <i>
-// <name>(<arg>)" and the worker's PID. Then:
+// answers ""), with the first error; after an error no more tasks are
+// handed out. The error names the task, "task <i> <name>(<arg>)", and the
+// worker's PID. Then:
 //   - a task's own error (a "error" message) leaves the pool usable;
 //   - a worker that dies (its exit status in the error), writes garbage
 //     (wrap proc.ErrProtocol), hangs past TaskTimeout, or a ctx cancelled
 //     mid-run (the error wraps ctx.Err()) breaks the pool: every worker is
-//     killed with its whole process group, and later Maps fail.
+//     killed with its whole process group, and later Maps fail with an
+//     error that says the pool is broken.
 //
 // Tasks 3 and 5.
 func (p *Pool) Map(ctx context.Context, tasks []proc.Task) ([]string, error) {

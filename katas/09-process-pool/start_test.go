@@ -3,6 +3,8 @@ package processpool_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"time"
@@ -35,6 +37,43 @@ var _ = Describe("Task 1: New starts the workers", func() {
 		Expect(pool.Size()).To(Equal(runtime.NumCPU()))
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("sets up each command before starting it: its own process group, a WaitDelay, and Stderr", func(ctx SpecContext) {
+		var made []*exec.Cmd
+		cfg := config(2)
+		cfg.Command = func() *exec.Cmd {
+			c := proc.Command()
+			made = append(made, c)
+			return c
+		}
+		_, _ = start(ctx, cfg)
+		Expect(made).To(HaveLen(2), "New calls cfg.Command once per worker")
+		for _, c := range made {
+			Expect(c.SysProcAttr).NotTo(BeNil(), "set cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} before Start (README, \"Starting a worker\")")
+			Expect(c.SysProcAttr.Setpgid).To(BeTrue(), "Setpgid: true puts the worker in its own process group")
+			Expect(c.WaitDelay).To(BeNumerically(">", 0), "set cmd.WaitDelay (a second or so): without it Wait waits for a grandchild that holds the worker's pipe (README, \"Pipes and WaitDelay\")")
+			Expect(c.Stderr).To(BeIdenticalTo(cfg.Stderr), "the workers' stderr goes to cfg.Stderr: cmd.Stderr = cfg.Stderr")
+		}
+
+		made = nil
+		cfg.Stderr = nil
+		cfg.Workers = 1
+		_, _ = start(ctx, cfg)
+		Expect(made).To(HaveLen(1))
+		Expect(made[0].Stderr).To(BeIdenticalTo(os.Stderr), "a nil Stderr means os.Stderr")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("lets ctx bound the start-up only: cancelling it after New returns ends nothing", func(ctx SpecContext) {
+		startCtx, cancel := context.WithCancel(ctx)
+		pool, groups := start(startCtx, config(2))
+		cancel()
+		got, err := pool.Map(ctx, tasks(4, "echo-after", "50ms ok"))
+		Expect(err).NotTo(HaveOccurred(), "New's ctx ends with New: stop its context.AfterFunc (the stop function it returns) before New returns")
+		Expect(got).To(Equal([]string{"ok", "ok", "ok", "ok"}))
+		Expect(workerChildren()).To(HaveLen(2), "the workers outlive New's ctx")
+		Expect(pool.Close()).To(Succeed())
+		expectNoLeftovers(groups)
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("rejects negative workers, a nil Command and a nil ctx, before starting anything", func(ctx SpecContext) {
 		DeferCleanup(cleanUp, []int(nil))
 		_, err := processpool.New(ctx, config(-1))
@@ -49,7 +88,7 @@ var _ = Describe("Task 1: New starts the workers", func() {
 })
 
 var _ = Describe("Task 2: the initializer", func() {
-	It("runs once in each process: the server sees one session per process", func(ctx SpecContext) {
+	It("runs once in each process: the server sees one session per process, and one request per task", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(20 * time.Millisecond))
 		DeferCleanup(srv.Close)
 		cfg := config(3)
@@ -68,6 +107,7 @@ var _ = Describe("Task 2: the initializer", func() {
 			Expect(sizes[i]).To(Equal(fmt.Sprint([]int{fakeserver.BigSize, fakeserver.SmallSize}[i%2])), "sizes[%d] is the size of urls[%d]", i, i)
 		}
 		stats := srv.Stats()
+		Expect(stats.Requests).To(Equal(len(urls)), "each task runs once, in one worker: %d downloads, %d requests", len(urls), stats.Requests)
 		Expect(stats).To(match.HaveUsedSessions(3))
 		Expect(stats).To(match.UseEachSessionOneAtATime())
 		for _, s := range stats.Sessions {
