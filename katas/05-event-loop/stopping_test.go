@@ -174,8 +174,14 @@ var _ = Describe("Task 5: Stopping", func() {
 				taskCtx = t.Context()
 				return t.Sleep(time.Hour)
 			})
-			spawn(&l, "boom", func(*eventloop.Task) error { panic("kaboom") })
+			spawn(&l, "boom", func(t *eventloop.Task) error {
+				if err := t.Yield(); err != nil { // the reader runs first
+					return err
+				}
+				panic("kaboom")
+			})
 			Expect(l.Run(context.Background())).To(MatchError(ContainSubstring(`"boom"`)), "a panic comes back from Run as an error naming the task")
+			Expect(taskCtx).NotTo(BeNil(), "the reader task ran, and read its Task.Context")
 			Expect(taskCtx.Err()).To(HaveOccurred(),
 				"Task.Context is done when the loop stops for ANY reason, a task's panic too: I/O a task started\n"+
 					"with it must stop. Run's own ctx is not cancelled by a panic: give the tasks a context of the\n"+
