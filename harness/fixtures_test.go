@@ -154,6 +154,20 @@ var fixtures = []fixture{
 			t.Errorf("Ginkgo reported a result; the process should have ended first")
 		}
 	}},
+	{name: "virtualrace", check: func(t *testing.T, r fixtureRun) {
+		// Inside a synctest bubble the race detector fails the bubble's own
+		// test, and synctest.Test ends with FailNow: Virtual names the race,
+		// where Ginkgo alone would say "Test Panicked <nil>".
+		s := r.spec(t, "counts on two goroutines in a bubble")
+		wantState(t, s, types.SpecStateFailed)
+		r.wantNames(t, s, "data race detected: read the WARNING: DATA RACE report above, its two stacks point into your code")
+		wantOutput(t, r, "WARNING: DATA RACE")
+		wantOutput(t, r, r.line(t, "virtualrace.go", "RACES"))
+		if strings.Contains(r.out, "Test Panicked") {
+			t.Errorf("the race was reported as a panic:\n%s", r.out)
+		}
+		r.wantPassedAfter(t, "adds after the race", "counts on two goroutines in a bubble")
+	}},
 	{name: "leak", check: func(t *testing.T, r fixtureRun) {
 		s := r.spec(t, "returns the first answer")
 		wantState(t, s, types.SpecStateFailed)

@@ -42,12 +42,21 @@ func Virtual(body func()) {
 		return
 	}
 	before := goleak.IgnoreCurrent()
+	returned := false
 	defer func() {
+		r := recover()
+		if r == nil && !returned {
+			// synctest.Test ended with t.FailNow, not a panic: the bubble's
+			// own *testing.T failed, and nothing fails it but the race
+			// detector (the body gets no T; Gomega fails through Ginkgo).
+			ginkgo.Fail(raceMessage)
+			return
+		}
 		// Panics of the body are reported by GinkgoRecover inside the
 		// bubble; what reaches here is synctest's own report: a deadlock,
 		// or goroutines left blocked when the body returned. They stay
 		// blocked for good, so their stacks can be shown.
-		if r := recover(); r != nil {
+		if r != nil {
 			stuck := ""
 			if err := goleak.Find(before); err != nil {
 				stuck = "\n\n" + trimStacks(err.Error(), 6)
@@ -59,7 +68,17 @@ func Virtual(body func()) {
 		defer ginkgo.GinkgoRecover()
 		body()
 	})
+	returned = true
 }
+
+// raceMessage explains a bubble that failed because the race detector
+// found a data race in it (synctest then ends the test with FailNow, which
+// Ginkgo alone would report as a panic with a nil value).
+const raceMessage = "data race detected: read the WARNING: DATA RACE report above, its two stacks point into your code.\n" +
+	"Two goroutines touched the same variable at the same time, and at least one of them wrote it,\n" +
+	"with nothing (a mutex, a channel, a WaitGroup, an atomic) ordering the two: the result depends\n" +
+	"on chance. The first stack is the access that was caught, the \"Previous\" one the access it\n" +
+	"raced with; the goroutines' \"created at\" stacks say who started them. See your kata's README, \"Hints\"."
 
 // deadlockMessage explains a panic of synctest.
 func deadlockMessage(r any) string {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -105,24 +107,110 @@ var _ = Describe("Task 4: Await and Future", func() {
 		Expect(nilErr).To(MatchError(ContainSubstring("nil")), "Await(nil) has nothing to wait for: say so")
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("resolves a Future once: the first Resolve wins, from any goroutine", func(SpecContext) {
-		future := eventloop.NewFuture()
-		Expect(future.Done()).NotTo(BeClosed(), "a new future is not done")
-		Expect(future.Err()).NotTo(HaveOccurred(), "a future not resolved yet has no error")
-		var wg sync.WaitGroup
-		wins := make(chan error, 10)
-		for i := range 10 {
-			wg.Go(func() {
-				err := fmt.Errorf("resolver %d", i)
-				if future.Resolve(err) {
-					wins <- err
-				}
+	It("wakes every task that awaits one future", func(ctx SpecContext) {
+		beforeVirtual(ctx)
+		harness.Virtual(func() {
+			future := eventloop.NewFuture()
+			go func() {
+				time.Sleep(30 * time.Millisecond)
+				future.Resolve(nil)
+			}()
+			runCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			var l eventloop.Loop
+			var woke []string
+			for _, name := range []string{"one", "two", "three"} {
+				spawn(&l, name, func(t *eventloop.Task) error {
+					if err := t.Await(future); err != nil {
+						return err
+					}
+					woke = append(woke, name)
+					return nil
+				})
+			}
+			err := l.Run(runCtx)
+			Expect(woke).To(ConsistOf("one", "two", "three"),
+				"three tasks awaited one future, and only %v woke when it was resolved (the others waited\n"+
+					"until the spec's one-second deadline). Resolve must wake EVERY task that awaits the future:\n"+
+					"close its Done channel (a closed channel wakes every receiver, now and later); a send\n"+
+					"on it wakes one (README, Task 4)", woke)
+			Expect(err).To(Succeed(), "every task returned nil, so Run must return nil")
+		})
+	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
+
+	It("awaits a context too: it is an Awaitable, done when the context is", func(ctx SpecContext) {
+		beforeVirtual(ctx)
+		harness.Virtual(func() {
+			deadline, cancel := context.WithTimeout(context.Background(), 40*time.Millisecond)
+			defer cancel()
+			var l eventloop.Loop
+			start := time.Now()
+			var awaitErr error
+			var wokeAt time.Duration
+			spawn(&l, "waiter", func(t *eventloop.Task) error {
+				awaitErr = t.Await(deadline)
+				wokeAt = time.Since(start)
+				return nil
 			})
-		}
-		wg.Wait()
-		close(wins)
-		Expect(wins).To(HaveLen(1), "exactly one Resolve reports true")
-		Expect(future.Done()).To(BeClosed(), "a resolved future's Done channel is closed")
-		Expect(future.Err()).To(Equal(<-wins), "the future keeps the first error it was resolved with")
+			Expect(runGuarded(&l)).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(awaitErr).NotTo(HaveOccurred(),
+				"Await takes any Awaitable (anything with Done() <-chan struct{}): a context.Context is one,\n"+
+					"and so is a *web.Call. Await its Done channel, whatever the type (README, \"Awaiting things done elsewhere\")")
+			Expect(wokeAt).To(Equal(40*time.Millisecond), "the task wakes when the context is done: at its 40 ms deadline")
+		})
+	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
+
+	It("resolves a Future once: the first Resolve wins, from any goroutine", func(SpecContext) {
+		// Resolvers and readers meet at a barrier and then run at once, many
+		// times: a Resolve that checks "done?" and then closes, in two
+		// steps, is caught when two of them overlap (on more than one
+		// thread: hence GOMAXPROCS of 8 at least, here), and an Err that
+		// reads the error without waiting for Done races with Resolve's
+		// write in every trial (the race detector reports it).
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(8, runtime.GOMAXPROCS(0))))
+		harness.Virtual(func() {
+			const trials, resolvers = 3000, 8
+			begin := realNow() // a bound on real time: the trials are many, and the machine may be busy
+			for trial := 0; trial < trials && realNow()-begin < 2*time.Second; trial++ {
+				future := eventloop.NewFuture()
+				Expect(future.Done()).NotTo(BeClosed(), "a new future is not done")
+				Expect(future.Err()).NotTo(HaveOccurred(), "a future not resolved yet has no error")
+				var arrived atomic.Int32
+				var wg sync.WaitGroup
+				wins := make(chan error, resolvers)
+				panics := make(chan any, resolvers)
+				for i := range resolvers {
+					wg.Go(func() {
+						defer func() {
+							if r := recover(); r != nil {
+								panics <- r
+							}
+						}()
+						for arrived.Add(1); arrived.Load() < resolvers; {
+							runtime.Gosched() // wait for the others: all resolve at once
+						}
+						_ = future.Err() // a reader, while the others resolve
+						err := fmt.Errorf("resolver %d", i)
+						if future.Resolve(err) {
+							wins <- err
+						}
+					})
+				}
+				wg.Wait()
+				close(wins)
+				close(panics)
+				Expect(panics).To(BeEmpty(), func() string {
+					return fmt.Sprintf("in trial %d of %d, %d goroutines called Resolve at once and one of them panicked: %v.\n"+
+						"Only the first Resolve counts: checking \"is it done?\" and then closing, in two steps, lets\n"+
+						"two callers both pass the check and both close. Make it one step: sync.Once (README, Task 4)",
+						trial+1, trials, resolvers, <-panics)
+				})
+				Expect(wins).To(HaveLen(1), "in trial %d of %d, %d goroutines called Resolve at once: exactly one Resolve reports true.\n"+
+					"Checking \"is it done?\" and then resolving, in two steps, lets two callers both pass the check:\n"+
+					"make it one step, with sync.Once (README, Task 4)", trial+1, trials, resolvers)
+				Expect(future.Done()).To(BeClosed(), "a resolved future's Done channel is closed")
+				Expect(future.Err()).To(Equal(<-wins), "the future keeps the first error it was resolved with")
+			}
+		})
 	}, SpecTimeout(harness.SpecTimeout))
 })

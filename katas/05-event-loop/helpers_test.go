@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -123,4 +124,88 @@ func spinMessage(wall, cpu time.Duration) string {
 		"time it stops the clock for good (so the virtual-time specs would hang: they are not run).\n"+
 		"See README, \"Sleeping without spinning\".",
 		wall.Round(time.Millisecond), cpu.Round(time.Millisecond), 100*float64(cpu)/float64(wall))
+}
+
+// A spinGuard is a context for Run on virtual time that notices a loop
+// turning without ever blocking. Inside a synctest bubble virtual time moves
+// only when every goroutine is blocked, so such a loop stays at one instant
+// for ever and the spec would hang until its timeout. The guard counts the
+// calls of Err and Done (a loop checks its context on every turn): over 1000
+// at one instant of virtual time, lasting more than a second of REAL time,
+// and it cancels itself, so the loop stops and the spec can say why.
+type spinGuard struct {
+	context.Context
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	instant time.Time     // virtual time of the calls being counted
+	since   time.Duration // real time (syscall clock) of the first of them
+	calls   int
+	spunAt  time.Time // the instant the loop spun at; zero if it did not
+	spunFor int
+}
+
+// newSpinGuard makes a spinGuard; call it inside harness.Virtual.
+func newSpinGuard() *spinGuard {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &spinGuard{Context: ctx, cancel: cancel}
+}
+
+// realNow reads the real clock: inside a bubble time.Now is virtual.
+func realNow() time.Duration {
+	var tv syscall.Timeval
+	_ = syscall.Gettimeofday(&tv)
+	return time.Duration(tv.Nano())
+}
+
+func (g *spinGuard) turn() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if now := time.Now(); !now.Equal(g.instant) {
+		g.instant, g.since, g.calls = now, realNow(), 0
+	}
+	g.calls++
+	if g.spunAt.IsZero() && g.calls > 1000 && realNow()-g.since > time.Second {
+		g.spunAt, g.spunFor = g.instant, g.calls
+		g.cancel()
+	}
+}
+
+func (g *spinGuard) Err() error { g.turn(); return g.Context.Err() }
+
+func (g *spinGuard) Done() <-chan struct{} { g.turn(); return g.Context.Done() }
+
+// runGuarded runs l on virtual time with a spinGuard, fails the spec with an
+// explanation if the loop spun at one instant, and returns Run's error.
+func runGuarded(l *eventloop.Loop) error {
+	GinkgoHelper()
+	g := newSpinGuard()
+	defer g.cancel()
+	start := time.Now()
+	err := l.Run(g)
+	g.mu.Lock()
+	spunAt, calls := g.spunAt, g.spunFor
+	g.mu.Unlock()
+	Expect(spunAt.IsZero()).To(BeTrue(), func() string {
+		return fmt.Sprintf("The loop turned %d times at one instant of virtual time (%v after the start), for over a\n"+
+			"second of real time, without ever blocking: it spins, and on virtual time nothing can change\n"+
+			"until it blocks, so it would spin for ever (the spec stopped it by cancelling Run's context).\n"+
+			"The usual cause: a sleeper whose deadline is exactly now is not woken (a deadline has come when\n"+
+			"!deadline.After(now), not only when deadline.Before(now)), so the loop waits for a timer of 0\n"+
+			"over and over; or a select with a default case where the loop should block.\n"+
+			"See README, \"The waiting list\" and \"Sleeping without spinning\".", calls, spunAt.Sub(start))
+	})
+	return err
+}
+
+// runRecovering runs l and turns a panic that escapes Run into a failure
+// that says what it means.
+func runRecovering(l *eventloop.Loop, ctx context.Context, what string) (err error) {
+	GinkgoHelper()
+	defer func() {
+		if r := recover(); r != nil {
+			Fail(fmt.Sprintf("Run panicked (%v) %s", r, what))
+		}
+	}()
+	return l.Run(ctx)
 }

@@ -1,7 +1,7 @@
 package eventloop_test
 
 import (
-	"context"
+	"fmt"
 	"runtime"
 	"time"
 
@@ -29,7 +29,7 @@ var _ = Describe("Task 3: Sleep", func() {
 					return nil
 				})
 			}
-			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(runGuarded(&l)).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(time.Since(start)).To(match.TakeExactly(100*time.Millisecond),
 				"sleeping tasks wait TOGETHER: the loop runs the others while one sleeps (README, \"The waiting list\")")
 			Expect(woke).To(Equal(map[string]time.Duration{"one": 100 * time.Millisecond, "two": 100 * time.Millisecond, "three": 100 * time.Millisecond}),
@@ -57,13 +57,43 @@ var _ = Describe("Task 3: Sleep", func() {
 					return nil
 				})
 			}
-			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(runGuarded(&l)).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(woke).To(Equal([]string{"10ms-a", "10ms-b", "20ms", "30ms"}),
 				"the earliest deadline wakes first; two equal deadlines wake in the order the tasks went to sleep")
 			Expect(at).To(Equal([]time.Duration{10 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond}),
 				"each sleeper wakes at its own deadline, on virtual time: not before, not after")
 		})
 	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
+
+	It("treats Sleep(0) and a negative Sleep as Yield: the task goes to the back of the ready list", func(ctx SpecContext) {
+		var l eventloop.Loop
+		var order []string
+		spawn(&l, "napper", func(t *eventloop.Task) error {
+			order = append(order, "napper 1")
+			if err := t.Sleep(0); err != nil {
+				return err
+			}
+			order = append(order, "napper 2")
+			if err := t.Sleep(-time.Second); err != nil {
+				return err
+			}
+			order = append(order, "napper 3")
+			return nil
+		})
+		spawn(&l, "yielder", func(t *eventloop.Task) error {
+			for i := 1; i <= 3; i++ {
+				order = append(order, fmt.Sprintf("yielder %d", i))
+				if err := t.Yield(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
+		Expect(order).To(Equal([]string{"napper 1", "yielder 1", "napper 2", "yielder 2", "napper 3", "yielder 3"}),
+			"Sleep(d) with d <= 0 is Yield: it still gives every other ready task a turn first (it is\n"+
+				"asyncio.sleep(0)); returning at once, without a switch, lets the task run on alone")
+	}, SpecTimeout(harness.SpecTimeout))
 
 	// Labelled "timing": it compares the CPU time used against what a spinning
 	// goroutine gets on this machine right now (a same-run ratio), so the proof

@@ -3,6 +3,7 @@ package eventloop_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -69,12 +70,31 @@ var _ = Describe("Task 1: Spawn and Run", func() {
 		Expect(l.Run(nil)).To(MatchError(ContainSubstring("nil")), "Run(nil) is an error that says so")
 
 		var inner error
+		innerReturned := false
 		spawn(&l, "nested", func(t *eventloop.Task) error {
 			inner = t.Loop().Run(ctx)
+			innerReturned = true
 			return nil
 		})
-		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
+		var outer error
+		outerPanic := func() (r any) {
+			defer func() { r = recover() }()
+			outer = l.Run(ctx)
+			return nil
+		}()
+		Expect(innerReturned && inner != nil && outerPanic == nil).To(BeTrue(), func() string {
+			outerDid := fmt.Sprintf("returned %v", outer)
+			if outerPanic != nil {
+				outerDid = fmt.Sprintf("panicked: %v", outerPanic)
+			}
+			return fmt.Sprintf("a Run called from inside a task returned %v (and the outer Run %s). Run inside a task\n"+
+				"would run a loop inside the loop, over the same lists: it must refuse at once with an error\n"+
+				"that says the loop is \"already running\" (Python: \"This event loop is already running\"),\n"+
+				"and change nothing. Keep a running flag in the Loop, set by Run (README, Task 1)",
+				inner, outerDid)
+		})
 		Expect(inner).To(MatchError(ContainSubstring("already running")),
 			"Run inside a task would run a loop inside the loop (Python: \"This event loop is already running\")")
+		Expect(outer).To(Succeed(), "every task returned nil, so Run must return nil")
 	}, SpecTimeout(harness.SpecTimeout))
 })

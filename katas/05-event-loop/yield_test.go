@@ -1,6 +1,7 @@
 package eventloop_test
 
 import (
+	"fmt"
 	"runtime"
 	"sync/atomic"
 
@@ -100,15 +101,32 @@ var _ = Describe("Task 2: Yield", func() {
 			return t.Yield()
 		})
 		spawn(&l, "second", func(t *eventloop.Task) error {
-			fromOther = append(fromOther, first.Yield(), first.Sleep(1), first.Await(eventloop.NewFuture()))
+			fromOther = append(fromOther,
+				notPanicking(first.Yield), notPanicking(func() error { return first.Sleep(1) }),
+				notPanicking(func() error { return first.Await(eventloop.NewFuture()) }))
 			return nil
 		})
 		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
 		for _, err := range fromOther {
-			Expect(err).To(MatchError(eventloop.ErrNotRunning), "a task's handle belongs to its own body: using it from another task is an error")
+			Expect(err).To(MatchError(eventloop.ErrNotRunning),
+				"a task's handle belongs to its own body: using it from another task is an error wrapping\n"+
+					"ErrNotRunning. Check that t is the loop's running task (current) before anything else: a\n"+
+					"check of \"not finished\" alone lets another task call this task's yield, which iter.Pull\n"+
+					"answers with a panic (README, Task 2)")
 			Expect(err).To(MatchError(ContainSubstring(`"first"`)), "name the task whose handle was misused")
 		}
 		Expect(first.Yield()).To(MatchError(eventloop.ErrNotRunning), "Yield on a finished task, outside the loop, is an error")
 		Expect(first.Await(eventloop.NewFuture())).To(MatchError(ContainSubstring("finished")), "say that the task has finished")
 	}, SpecTimeout(harness.SpecTimeout))
 })
+
+// notPanicking calls f and returns its error, or an error that says f
+// panicked (and with what).
+func notPanicking(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("it panicked: %v", r)
+		}
+	}()
+	return f()
+}
