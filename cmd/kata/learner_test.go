@@ -25,10 +25,7 @@ func TestLearnerCommands(t *testing.T) {
 			t.Skipf("needs %s: %v", tool, err)
 		}
 	}
-	realRoot, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	realRoot := thisRepo(t)
 	repo := t.TempDir()
 	copyTree(t, "testdata/learner-repo", repo)
 	for _, f := range []string{"go.mod", "go.sum"} {

@@ -23,14 +23,7 @@ import (
 var lessonSkeleton = []string{"The concept", "Tasks", "How to run", "What the specs see", "Hints", "Further reading"}
 
 func TestLessonsUseTheProjectsOwnWords(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	if len(katas) == 0 {
 		t.Fatal("no kata found under katas/")
 	}
@@ -80,14 +73,7 @@ func TestOwnWordsProblemsSeesEachKind(t *testing.T) {
 }
 
 func TestKataReadmesFollowTheSkeleton(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	for _, k := range katas {
 		path := filepath.Join("katas", k.Dir, "README.md")
 		data, err := os.ReadFile(filepath.Join(root, path))

@@ -134,14 +134,7 @@ func TestHelp(t *testing.T) {
 // TestMakeHelpExamplesNameRealThings: the examples that `make help` and the
 // usage lines show name katas, tasks and mutants that exist.
 func TestMakeHelpExamplesNameRealThings(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
 	if err != nil {
 		t.Fatal(err)

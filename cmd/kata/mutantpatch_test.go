@@ -269,14 +269,7 @@ func TestEditSaveMutant(t *testing.T) {
 // its solution (in memory): a solution changed under a patch fails here,
 // naming the mutant and the hunk, before any proof runs.
 func TestRepoMutantPatchesApply(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	n := 0
 	for _, k := range katas {
 		patches, _ := filepath.Glob(k.path(root, "testdata", "mutants", "*"+patchExt))

@@ -48,14 +48,7 @@ func TestTimelineAnswersBadInput(t *testing.T) {
 // reference solution), unless it is among them or turned off; one kata is
 // drawn alone; each kata once, in the order given.
 func TestTimelinePlan(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, katas := thisRepoKatas(t)
 	plan := func(args []string, ref, baseline bool) string {
 		picked, err := pickTimelineKatas(katas, args)
 		if err != nil {
@@ -93,10 +86,7 @@ func TestTimelineOfSeveralKatasOnOneScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs three solutions against a loopback server (about 10 s)")
 	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := thisRepo(t)
 	svg := filepath.Join(root, ".kata", "timelines", "01-03-06-solution.svg")
 	os.Remove(svg)
 	var out, errOut bytes.Buffer

@@ -17,14 +17,7 @@ import (
 // kata's package and has exactly the workloads the table says, and each
 // compare row and example has an adapter with its workload.
 func TestAdaptersMatchTheKatas(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	for _, a := range adapters {
 		k, ok := verKataByNum(katas, a.Kata)
 		if !ok {
@@ -83,10 +76,7 @@ func TestTimelineOfKata01Solution(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs kata 01's solution against a loopback server (about 5 s)")
 	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := thisRepo(t)
 	svg := filepath.Join(root, ".kata", "timelines", "01-sequential-solution.svg")
 	os.Remove(svg)
 	var out, errOut bytes.Buffer
