@@ -42,12 +42,14 @@ func TestPatchMutants(t *testing.T) {
 		m + "good.patch":             good,
 		m + "stale.patch": "mutant: x\nkilled-by: y\n\n--- solutions/02-pool/pool.go\n+++ solutions/02-pool/pool.go\n" +
 			"@@ -1,3 +1,3 @@\n // Package pool is a pool.\n-//\n+// Hi.\n // This is the solution.\n",
-		m + "other-file.patch":   "mutant: x\nkilled-by: y\n\n--- solutions/02-pool/worker.go\n+++ solutions/02-pool/worker.go\n@@ -1 +1 @@\n-a\n+b\n",
-		m + "no-killed-by.patch": strings.Replace(good, "killed-by: waits\n", "", 1),
-		m + "no-mutant.patch":    strings.Replace(good, "mutant: no wait\n", "", 1),
-		m + "no-diff.patch":      "mutant: x\nkilled-by: y\n",
-		m + "both.patch":         good,
-		m + "both/pool.go":       "// mutant: x\n// killed-by: y\npackage pool\n",
+		m + "other-file.patch":    "mutant: x\nkilled-by: y\n\n--- solutions/02-pool/worker.go\n+++ solutions/02-pool/worker.go\n@@ -1 +1 @@\n-a\n+b\n",
+		m + "no-killed-by.patch":  strings.Replace(good, "killed-by: waits\n", "", 1),
+		m + "no-mutant.patch":     strings.Replace(good, "mutant: no wait\n", "", 1),
+		m + "no-diff.patch":       "mutant: x\nkilled-by: y\n",
+		m + "both.patch":          good,
+		"harness/loop/loop.go":    "package loop\n",
+		m + "stale-harness.patch": "mutant: x\nkilled-by: y\n\n--- harness/loop/loop.go\n+++ harness/loop/loop.go\n@@ -1 +1 @@\n-package other\n+package x\n",
+		m + "both/pool.go":        "// mutant: x\n// killed-by: y\npackage pool\n",
 	})
 	k := kata{Num: 2, Dir: "02-pool", Name: "pool"}
 	ms, err := k.mutants(root)
@@ -58,8 +60,8 @@ func TestPatchMutants(t *testing.T) {
 	for _, mt := range ms {
 		got[mt.Name] = mt
 	}
-	if len(got) != 7 {
-		t.Fatalf("got %d mutants (%v); want 7", len(got), ms)
+	if len(got) != 8 {
+		t.Fatalf("got %d mutants (%v); want 8", len(got), ms)
 	}
 	g := got["good"]
 	if g.Err != nil || g.What != "no wait" || !reflect.DeepEqual(g.KilledBy, []string{"waits"}) || g.Patch != filepath.Join(root, m+"good.patch") {
@@ -73,12 +75,13 @@ func TestPatchMutants(t *testing.T) {
 		t.Errorf("patched file = %q, %v", src, err)
 	}
 	errs := map[string]string{
-		"stale":        `mutant 02/stale: hunk 1 (line 3) does not apply to solutions/02-pool/pool.go: expected "// This is the solution.", found "// This is the reference solution."`,
-		"other-file":   `the diff of "solutions/02-pool/worker.go" must name a solution file that replaces a learner file (one of solutions/02-pool/{pool.go})`,
-		"no-killed-by": `mutant 02/no-killed-by: no "killed-by: <text of the spec that must fail>" line in the preamble of katas/02-pool/testdata/mutants/no-killed-by.patch`,
-		"no-mutant":    `no "mutant: <what is wrong>" line in the preamble`,
-		"no-diff":      "no-diff.patch holds no diff",
-		"both":         "is both a folder and a patch",
+		"stale":         `mutant 02/stale: hunk 1 (line 3) does not apply to solutions/02-pool/pool.go: expected "// This is the solution.", found "// This is the reference solution." (katas/02-pool/testdata/mutants/stale.patch was made against another version of the solution`,
+		"other-file":    `the diff of "solutions/02-pool/worker.go" must name a solution file that replaces a learner file (one of solutions/02-pool/{pool.go})`,
+		"no-killed-by":  `mutant 02/no-killed-by: no "killed-by: <text of the spec that must fail>" line in the preamble of katas/02-pool/testdata/mutants/no-killed-by.patch`,
+		"no-mutant":     `no "mutant: <what is wrong>" line in the preamble`,
+		"no-diff":       "no-diff.patch holds no diff",
+		"both":          "is both a folder and a patch",
+		"stale-harness": `hunk 1 (line 1) does not apply to harness/loop/loop.go: expected "package other", found "package loop" (katas/02-pool/testdata/mutants/stale-harness.patch was made against another version of it)`,
 	}
 	for name, want := range errs {
 		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), want) {
