@@ -467,13 +467,7 @@ func TestWrongVersionNamesReadsFoldersAndPatches(t *testing.T) {
 	root := t.TempDir()
 	k := kata{Num: 1, Dir: "01-x", Name: "x"}
 	for _, p := range []string{"testdata/mutants/as-folder/mutant.txt", "testdata/mutants/as-patch.patch", "testdata/mutants/README.md"} {
-		full := k.path(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte("x\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, k.path(root, p), "x\n")
 	}
 	got := wrongVersionNames(t, root, []kata{k})
 	slices.Sort(got)

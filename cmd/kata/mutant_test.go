@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -27,22 +26,6 @@ func TestMutantHeader(t *testing.T) {
 			t.Errorf("mutantHeader(%q) = %q, %q; want %q, %q", c.src, what, kb, c.what, c.killedBy)
 		}
 	}
-}
-
-// writeTree creates files (path -> content) under a new temporary root.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for p, content := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
 }
 
 func TestMutants(t *testing.T) {

@@ -184,12 +184,8 @@ killed-by: waits
 	if !isFile(k.path(r.root, "testdata/mutants/rewrite/pool.go")) || isFile(k.mutantPatchPath(r.root, "rewrite")) {
 		t.Error("the rewrite was not kept whole")
 	}
-	for _, s := range []string{"02/no-wait: katas/02-pool/testdata/mutants/no-wait.patch: 2 lines changed, 2 lines of comment drift dropped",
-		"02/rewrite: kept whole"} {
-		if !strings.Contains(out.String(), s) {
-			t.Errorf("output lacks %q:\n%s", s, out)
-		}
-	}
+	checkContains(t, "output", out.String(), "02/no-wait: katas/02-pool/testdata/mutants/no-wait.patch: 2 lines changed, 2 lines of comment drift dropped",
+		"02/rewrite: kept whole")
 	// Run again: nothing left to convert, the rewrite stays whole.
 	out.Reset()
 	if err := r.devCmd([]string{"mutants", "convert"}); err != nil || strings.Contains(out.String(), "no-wait") {
@@ -219,9 +215,7 @@ func TestEditSaveMutant(t *testing.T) {
 		t.Fatalf("edited copy = %q, %v", src, err)
 	}
 	// The maintainer changes the bug, and saves.
-	if err := os.WriteFile(edit, []byte(strings.Replace(string(src), "\tstart()\n", "", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, edit, strings.Replace(string(src), "\tstart()\n", "", 1))
 	if err := r.devCmd([]string{"mutant", "edit", "2", "no-wait"}); err == nil || !strings.Contains(err.Error(), "holds edits that are not saved") {
 		t.Errorf("edit over unsaved edits: error %v", err)
 	}
@@ -250,15 +244,11 @@ func TestEditSaveMutant(t *testing.T) {
 		t.Errorf("save of an unchanged copy: error %v", err)
 	}
 	five := filepath.Join(r.root, ".kata/mutant-edit/02-pool/five/pool.go")
-	if err := os.WriteFile(five, []byte(strings.Replace(poolSolution, "= 5", "=  4", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, five, strings.Replace(poolSolution, "= 5", "=  4", 1))
 	if err := r.devCmd([]string{"mutant", "save", "2", "five"}); err == nil || !strings.Contains(err.Error(), "not gofmt clean") {
 		t.Errorf("save of an unformatted file: error %v", err)
 	}
-	if err := os.WriteFile(five, []byte(strings.Replace(poolSolution, "= 5", "= 4", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, five, strings.Replace(poolSolution, "= 5", "= 4", 1))
 	if err := r.devCmd([]string{"mutant", "save", "2", "five"}); err != nil {
 		t.Fatal(err)
 	}
@@ -303,9 +293,7 @@ func TestEditStaleMutant(t *testing.T) {
 		t.Fatal(err)
 	}
 	newSolution := strings.Replace(poolSolution, "\tstart()\n", "\tstart(1)\n", 1)
-	if err := os.WriteFile(filepath.Join(r.root, "solutions/02-pool/pool.go"), []byte(newSolution), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(r.root, "solutions/02-pool/pool.go"), newSolution)
 	ms, _ := k.mutants(r.root)
 	if len(ms) != 1 || ms[0].Err == nil || !strings.Contains(ms[0].Err.Error(), `mutant 02/no-wait: hunk 1 (line 10) does not apply to solutions/02-pool/pool.go: expected "\tstart()", found "\tstart(1)"`) {
 		t.Fatalf("stale mutant: %+v", ms)
@@ -321,9 +309,7 @@ func TestEditStaleMutant(t *testing.T) {
 	if !isFile(filepath.Join(dir, "was.patch")) || !strings.Contains(out.String(), "was.patch") {
 		t.Errorf("no old patch beside the copy; output:\n%s", out)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "pool.go"), []byte(strings.Replace(newSolution, "\twait()\n", "", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "pool.go"), strings.Replace(newSolution, "\twait()\n", "", 1))
 	if err := r.devCmd([]string{"mutant", "save", "2", "no-wait"}); err != nil {
 		t.Fatal(err)
 	}

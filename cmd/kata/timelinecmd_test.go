@@ -30,17 +30,11 @@ func TestTimelineAnswersBadInput(t *testing.T) {
 		{[]string{"timeline", "-bogus", "1"}, []string{"timeline has no flag -bogus"}},
 	}
 	for _, c := range cases {
-		var out, errOut bytes.Buffer
-		code := run(c.args, &out, &errOut)
-		e := errOut.String()
+		code, _, e := runTool(c.args...)
 		if code != 2 {
 			t.Errorf("run(%q) = %d, want 2; stderr:\n%s", c.args, code, e)
 		}
-		for _, w := range c.want {
-			if !strings.Contains(e, w) {
-				t.Errorf("run(%q): stderr lacks %q:\n%s", c.args, w, e)
-			}
-		}
+		checkContains(t, fmt.Sprintf("run(%q): stderr", c.args), e, c.want...)
 	}
 }
 
@@ -89,21 +83,13 @@ func TestTimelineOfSeveralKatasOnOneScale(t *testing.T) {
 	root := thisRepo(t)
 	svg := filepath.Join(root, ".kata", "timelines", "01-03-06-solution.svg")
 	os.Remove(svg)
-	var out, errOut bytes.Buffer
 	start := time.Now()
-	code := run([]string{"timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "90", "3", "6"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("timeline -ref 3 6: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
-	}
-	o := out.String()
-	for _, want := range []string{
+	o, _ := runToolWant(t, 0, "timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "90", "3", "6")
+	checkContains(t, "output", o,
 		"Kata 01-sequential (reference solution, the sequential baseline)", "6 requests, 1 session, peak 1 in flight",
 		"Kata 03-pool (reference solution)", "Kata 06-cooperative (reference solution)",
-		"  session s1  |", "  in flight", "the same for every run", ".kata/timelines/01-03-06-solution.svg"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("output lacks %q:\n%s", want, o)
-		}
-	}
+		"  session s1  |", "  in flight", "the same for every run", ".kata/timelines/01-03-06-solution.svg",
+	)
 	// One time axis for the three.
 	if n := strings.Count(o, "\ntime "); n != 1 {
 		t.Errorf("%d time axes, want 1:\n%s", n, o)

@@ -79,19 +79,10 @@ func TestTimelineOfKata01Solution(t *testing.T) {
 	root := thisRepo(t)
 	svg := filepath.Join(root, ".kata", "timelines", "01-sequential-solution.svg")
 	os.Remove(svg)
-	var out, errOut bytes.Buffer
 	start := time.Now()
-	code := run([]string{"timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "60", "1"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("timeline -ref 1: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
-	}
-	o := out.String()
-	for _, want := range []string{"Kata 01-sequential, the reference solution", "6 requests, 1 session, peak 1 in flight",
-		"|###", "|===", "one column =", ".kata/timelines/01-sequential-solution.svg"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("output lacks %q:\n%s", want, o)
-		}
-	}
+	o, _ := runToolWant(t, 0, "timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "60", "1")
+	checkContains(t, "output", o, "Kata 01-sequential, the reference solution", "6 requests, 1 session, peak 1 in flight",
+		"|###", "|===", "one column =", ".kata/timelines/01-sequential-solution.svg")
 	// One row: one session reused, six bars on it.
 	for _, line := range strings.Split(o, "\n") {
 		if strings.HasPrefix(line, "s1 ") && strings.Count(line, "|") != 6 {
