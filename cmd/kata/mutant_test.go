@@ -28,6 +28,31 @@ func TestMutantHeader(t *testing.T) {
 	}
 }
 
+// mutantsByName lists k's mutants in root by name.
+func mutantsByName(t *testing.T, k kata, root string) map[string]mutant {
+	t.Helper()
+	ms, err := k.mutants(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]mutant{}
+	for _, m := range ms {
+		byName[m.Name] = m
+	}
+	return byName
+}
+
+// checkMutantErrors checks that each mutant named in want is refused with
+// an error that holds its text.
+func checkMutantErrors(t *testing.T, got map[string]mutant, want map[string]string) {
+	t.Helper()
+	for name, text := range want {
+		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), text) {
+			t.Errorf("mutant %s: error %v; want one containing %q", name, e, text)
+		}
+	}
+}
+
 func TestMutants(t *testing.T) {
 	const m = "katas/02-pool/testdata/mutants/"
 	root := writeTree(t, map[string]string{
@@ -40,15 +65,7 @@ func TestMutants(t *testing.T) {
 		m + "empty/README":             "nothing\n",
 		"katas/02-pool/testdata/other": "",
 	})
-	k := kata{Num: 2, Dir: "02-pool", Name: "pool"}
-	ms, err := k.mutants(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]mutant{}
-	for _, mt := range ms {
-		got[mt.Name] = mt
-	}
+	got := mutantsByName(t, kata{Num: 2, Dir: "02-pool", Name: "pool"}, root)
 	if len(got) != 5 {
 		t.Fatalf("got %d mutants; want 5", len(got))
 	}
@@ -68,11 +85,7 @@ func TestMutants(t *testing.T) {
 		"wrong-name":     "worker.go matches no learner file in katas/02-pool (learner files: pool.go)",
 		"empty":          "holds no .go file",
 	}
-	for name, want := range errs {
-		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), want) {
-			t.Errorf("mutant %s: error %v; want one containing %q", name, e, want)
-		}
-	}
+	checkMutantErrors(t, got, errs)
 }
 
 func TestSolutionOverlay(t *testing.T) {

@@ -51,17 +51,9 @@ func TestPatchMutants(t *testing.T) {
 		m + "stale-harness.patch": "mutant: x\nkilled-by: y\n\n--- harness/loop/loop.go\n+++ harness/loop/loop.go\n@@ -1 +1 @@\n-package other\n+package x\n",
 		m + "both/pool.go":        "// mutant: x\n// killed-by: y\npackage pool\n",
 	})
-	k := kata{Num: 2, Dir: "02-pool", Name: "pool"}
-	ms, err := k.mutants(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]mutant{}
-	for _, mt := range ms {
-		got[mt.Name] = mt
-	}
+	got := mutantsByName(t, kata{Num: 2, Dir: "02-pool", Name: "pool"}, root)
 	if len(got) != 8 {
-		t.Fatalf("got %d mutants (%v); want 8", len(got), ms)
+		t.Fatalf("got %d mutants (%v); want 8", len(got), got)
 	}
 	g := got["good"]
 	if g.Err != nil || g.What != "no wait" || !reflect.DeepEqual(g.KilledBy, []string{"waits"}) || g.Patch != filepath.Join(root, m+"good.patch") {
@@ -83,11 +75,7 @@ func TestPatchMutants(t *testing.T) {
 		"both":          "is both a folder and a patch",
 		"stale-harness": `hunk 1 (line 1) does not apply to harness/loop/loop.go: expected "package other", found "package loop" (katas/02-pool/testdata/mutants/stale-harness.patch was made against another version of it)`,
 	}
-	for name, want := range errs {
-		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), want) {
-			t.Errorf("mutant %s: error %v; want one containing %q", name, e, want)
-		}
-	}
+	checkMutantErrors(t, got, errs)
 }
 
 func TestDropCommentDrift(t *testing.T) {
