@@ -110,14 +110,7 @@ func checkClassroomWorkflow(t *testing.T, data []byte, katas []kata) {
 // TestClassroomWorkflow keeps .github/workflows/classroom.yml what the kata
 // tool writes from the kata list, and checks its shape.
 func TestClassroomWorkflow(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	committed, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(classroomWorkflowPath)))
 	if err != nil {
 		t.Fatal(err)
@@ -188,14 +181,7 @@ func TestClassroomTemplate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a template and runs kata 01 there (about a minute)")
 	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	tool := filepath.Join(t.TempDir(), "kata")
 	build := exec.Command("go", "build", "-o", tool, "./cmd/kata")
 	build.Dir = root

@@ -17,9 +17,7 @@ func TestContractIsReadAndJudged(t *testing.T) {
 		"| cancels the rest | README, Task 5 | cancels the rest |\n" +
 		"| a spec that is gone | README | no such spec |\n" +
 		"\n## Equivalent\n- a version that sorts after the fact: the order is the same\n"
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, path, text)
 	c, err := readContract(path)
 	if err != nil {
 		t.Fatal(err)

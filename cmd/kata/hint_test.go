@@ -45,15 +45,10 @@ func TestLoadHints(t *testing.T) {
 	if hs, err := k.loadHints(root); err != nil || len(hs) != 0 {
 		t.Fatalf("no hint files: %v, %v", hs, err)
 	}
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("task1.md", "a\n---\nb\n")
-	write("task12.md", "c\n")
-	write("notes.md", "not hints\n")
-	write("hints.md", "## Task 1\nignored: task1.md wins\n## Task 3\nd\n")
+	writeFile(t, filepath.Join(dir, "task1.md"), "a\n---\nb\n")
+	writeFile(t, filepath.Join(dir, "task12.md"), "c\n")
+	writeFile(t, filepath.Join(dir, "notes.md"), "not hints\n")
+	writeFile(t, filepath.Join(dir, "hints.md"), "## Task 1\nignored: task1.md wins\n## Task 3\nd\n")
 	hs, err := k.loadHints(root)
 	if err != nil {
 		t.Fatal(err)

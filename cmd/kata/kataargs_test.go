@@ -45,10 +45,7 @@ func TestMakefileQuotesFocus(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("no make")
 	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := thisRepo(t)
 	cmd := exec.Command("make", "-s", "-n", "-C", root, "kata", "N=3", "F=Task 2|it's $x", "ARGS=--focus=A|B --seed=7", "V=1")
 	out, err := cmd.Output()
 	if err != nil {

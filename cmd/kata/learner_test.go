@@ -25,10 +25,7 @@ func TestLearnerCommands(t *testing.T) {
 			t.Skipf("needs %s: %v", tool, err)
 		}
 	}
-	realRoot, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	realRoot := thisRepo(t)
 	repo := t.TempDir()
 	copyTree(t, "testdata/learner-repo", repo)
 	for _, f := range []string{"go.mod", "go.sum"} {
@@ -69,49 +66,31 @@ func TestLearnerCommands(t *testing.T) {
 	writeFile(t, two, strings.Replace(string(data), `panic("Double is not implemented yet: see README, task 1")`, "return 2 * x", 1))
 
 	t.Chdir(repo)
-	kata := func(wantCode int, args ...string) (string, string) {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		code := run(args, &out, &errOut)
-		if code != wantCode {
-			t.Fatalf("kata %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out.String(), errOut.String())
-		}
-		return out.String(), errOut.String()
-	}
-	mustContain := func(what, text string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s lacks %q:\n%s", what, w, text)
-			}
-		}
-	}
-
-	out, _ := kata(0, "progress")
-	mustContain("progress", out,
+	out, _ := runToolWant(t, 0, "progress")
+	checkContains(t, "progress", out,
 		"01-one    failing: 1 of 3 specs pass (task 2 to do)",
 		"02-two    solved: all 1 specs pass",
 		"03-three  not started",
 		"next: kata 01")
 
 	// Hints: the first failing task is 2; one more each time.
-	out, _ = kata(0, "hint", "1")
-	mustContain("first hint", out, "task 2, hint 1 of 2", "Multiplying is adding")
-	out, _ = kata(0, "hint", "1")
-	mustContain("second hint", out, "hint 2 of 2", "return a * b", "last hint for task 2")
-	out, _ = kata(0, "hint", "1")
-	mustContain("third ask", out, "no more hints for task 2")
-	kata(0, "hint", "1", "-reset")
-	out, _ = kata(0, "hint", "-task", "2", "1")
-	mustContain("after reset", out, "hint 1 of 2")
-	out, _ = kata(0, "hint", "1", "-task", "1")
-	mustContain("a task without hints", out, "no staged hints for task 1")
-	out, _ = kata(0, "hint", "3")
-	mustContain("a kata without hints", out, "has no staged hints", "README.md")
+	out, _ = runToolWant(t, 0, "hint", "1")
+	checkContains(t, "first hint", out, "task 2, hint 1 of 2", "Multiplying is adding")
+	out, _ = runToolWant(t, 0, "hint", "1")
+	checkContains(t, "second hint", out, "hint 2 of 2", "return a * b", "last hint for task 2")
+	out, _ = runToolWant(t, 0, "hint", "1")
+	checkContains(t, "third ask", out, "no more hints for task 2")
+	runToolWant(t, 0, "hint", "1", "-reset")
+	out, _ = runToolWant(t, 0, "hint", "-task", "2", "1")
+	checkContains(t, "after reset", out, "hint 1 of 2")
+	out, _ = runToolWant(t, 0, "hint", "1", "-task", "1")
+	checkContains(t, "a task without hints", out, "no staged hints for task 1")
+	out, _ = runToolWant(t, 0, "hint", "3")
+	checkContains(t, "a kata without hints", out, "has no staged hints", "README.md")
 
 	// Reset: the learner's committed work is backed up, the teacher's stub restored.
-	out, _ = kata(0, "reset", "1")
-	mustContain("reset", out, "your version is saved in katas/01-one/.backup/one.go.", "restored the stub")
+	out, _ = runToolWant(t, 0, "reset", "1")
+	checkContains(t, "reset", out, "your version is saved in katas/01-one/.backup/one.go.", "restored the stub")
 	if now, _ := os.ReadFile(filepath.Join(repo, "katas/01-one/one.go")); !bytes.Equal(now, stub01) {
 		t.Errorf("after reset, one.go is not the teacher's stub:\n%s", now)
 	}
@@ -122,19 +101,19 @@ func TestLearnerCommands(t *testing.T) {
 	if b, _ := os.ReadFile(backups[0]); string(b) != mine01 {
 		t.Errorf("the backup is not the learner's file:\n%s", b)
 	}
-	out, _ = kata(0, "reset", "1")
-	mustContain("second reset", out, "already the stub")
+	out, _ = runToolWant(t, 0, "reset", "1")
+	checkContains(t, "second reset", out, "already the stub")
 
 	// Grade: a kata that does not build is a grade, not an error.
 	writeFile(t, filepath.Join(repo, "katas/03-three/three.go"), "package three\n\nfunc Double(x int) int { return x +* }\n")
-	out, _ = kata(0, "grade")
-	mustContain("grade", out, "score: 1 of 4 specs pass (25%); 1 of 3 katas solved", "broken: does not build")
+	out, _ = runToolWant(t, 0, "grade")
+	checkContains(t, "grade", out, "score: 1 of 4 specs pass (25%); 1 of 3 katas solved", "broken: does not build")
 	// kata 01 is the stub again: grade, progress and next all call it not started.
 	if !regexp.MustCompile(`01-one\s+0 of 3\s+not started`).MatchString(out) {
 		t.Errorf("grade does not call the reset kata 01 not started:\n%s", out)
 	}
-	out, _ = kata(0, "progress")
-	mustContain("progress after reset", out, "01-one    not started")
+	out, _ = runToolWant(t, 0, "progress")
+	checkContains(t, "progress after reset", out, "01-one    not started")
 	for _, k := range []string{"01-one", "02-two", "03-three"} {
 		x, err := os.ReadFile(filepath.Join(repo, "reports", k+".xml"))
 		if err != nil || !bytes.Contains(x, []byte("<testsuite")) {
@@ -146,41 +125,31 @@ func TestLearnerCommands(t *testing.T) {
 	}
 
 	// next: the first kata not solved, run as `kata N` is (its specs fail: exit 1).
-	out, errOut := kata(1, "next")
-	mustContain("next", errOut, "next: kata 01-one (not started)")
-	mustContain("next's run", out, "Task 1: Add", "Add is not implemented yet: see README, task 1", "next: Task 1 in katas/01-one/README.md")
+	out, errOut := runToolWant(t, 1, "next")
+	checkContains(t, "next", errOut, "next: kata 01-one (not started)")
+	checkContains(t, "next's run", out, "Task 1: Add", "Add is not implemented yet: see README, task 1", "next: Task 1 in katas/01-one/README.md")
 
 	// kata N: tasks in order, the stub's panic on one line, no colour in a file.
-	out, _ = kata(1, "kata", "1")
+	out, _ = runToolWant(t, 1, "kata", "1")
 	if strings.Contains(out, "\033") || strings.Count(out, "is not implemented yet") != 2 || strings.Index(out, "Task 1") > strings.Index(out, "Task 2") {
 		t.Errorf("kata 1:\n%s", out)
 	}
-	out, _ = kata(1, "kata", "1", "-focus", "Task 2")
-	mustContain("kata 1 -focus 'Task 2'", out, "not run (focus \"Task 2\")")
+	out, _ = runToolWant(t, 1, "kata", "1", "-focus", "Task 2")
+	checkContains(t, "kata 1 -focus 'Task 2'", out, "not run (focus \"Task 2\")")
 	if strings.Contains(out, "Task 1") {
 		t.Errorf("a focus on task 2 shows task 1:\n%s", out)
 	}
 
 	// Bad input: the error first, then the usage; the katas of this copy.
 	for _, args := range [][]string{{"hint"}, {"hint", "9"}, {"reset"}, {"reset", "nope"}, {"watch"}, {"watch", "9"}, {"grade", "9"}} {
-		_, errOut := kata(2, args...)
+		_, errOut := runToolWant(t, 2, args...)
 		if !strings.HasPrefix(errOut, "kata: ") || !strings.Contains(strings.Split(errOut, "\n")[0], "there are 01 to 03") {
 			t.Errorf("kata %s: want the error, naming the katas 01 to 03, first:\n%s", strings.Join(args, " "), errOut)
 		}
 	}
 	for _, args := range [][]string{{"progress", "1"}, {"next", "1"}, {"hint", "1", "-bogus"}} {
-		_, errOut := kata(2, args...)
-		mustContain(strings.Join(args, " "), errOut, "usage: kata "+args[0])
-	}
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
+		_, errOut := runToolWant(t, 2, args...)
+		checkContains(t, strings.Join(args, " "), errOut, "usage: kata "+args[0])
 	}
 }
 

@@ -23,14 +23,7 @@ import (
 var lessonSkeleton = []string{"The concept", "Tasks", "How to run", "What the specs see", "Hints", "Further reading"}
 
 func TestLessonsUseTheProjectsOwnWords(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	if len(katas) == 0 {
 		t.Fatal("no kata found under katas/")
 	}
@@ -80,14 +73,7 @@ func TestOwnWordsProblemsSeesEachKind(t *testing.T) {
 }
 
 func TestKataReadmesFollowTheSkeleton(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	for _, k := range katas {
 		path := filepath.Join("katas", k.Dir, "README.md")
 		data, err := os.ReadFile(filepath.Join(root, path))
@@ -481,13 +467,7 @@ func TestWrongVersionNamesReadsFoldersAndPatches(t *testing.T) {
 	root := t.TempDir()
 	k := kata{Num: 1, Dir: "01-x", Name: "x"}
 	for _, p := range []string{"testdata/mutants/as-folder/mutant.txt", "testdata/mutants/as-patch.patch", "testdata/mutants/README.md"} {
-		full := k.path(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte("x\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, k.path(root, p), "x\n")
 	}
 	got := wrongVersionNames(t, root, []kata{k})
 	slices.Sort(got)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -70,19 +69,18 @@ func TestBadInputAnswersInAFewLines(t *testing.T) {
 		} else {
 			t.Setenv("KATA_VIA_MAKE", "")
 		}
-		var out, errOut bytes.Buffer
-		code := run(c.args, &out, &errOut)
-		lines := strings.Split(strings.TrimRight(errOut.String(), "\n"), "\n")
-		if code != 2 || len(lines) < 2 || len(lines) > 14 || !strings.HasPrefix(lines[0], c.first) || !strings.HasPrefix(lines[1], c.usage) || out.Len() > 0 {
+		code, out, errOut := runTool(c.args...)
+		lines := strings.Split(strings.TrimRight(errOut, "\n"), "\n")
+		if code != 2 || len(lines) < 2 || len(lines) > 14 || !strings.HasPrefix(lines[0], c.first) || !strings.HasPrefix(lines[1], c.usage) || out != "" {
 			t.Errorf("run(%q), via make %t: exit %d, stdout %q, stderr:\n%s\nwant exit 2, at most 14 lines starting\n%s\n%s",
-				c.args, c.viaMake, code, out.String(), errOut.String(), c.first, c.usage)
+				c.args, c.viaMake, code, out, errOut, c.first, c.usage)
 		}
 		where := "Run `kata list` to see the katas"
 		if c.viaMake {
 			where = "Run `make list` to see the katas, `make help` for the targets."
 		}
 		if strings.HasPrefix(lines[1], "usage:") && (len(lines) < 3 || lines[2] != where && !strings.HasPrefix(lines[2], where)) {
-			t.Errorf("run(%q), via make %t: the third line is not %q:\n%s", c.args, c.viaMake, where, errOut.String())
+			t.Errorf("run(%q), via make %t: the third line is not %q:\n%s", c.args, c.viaMake, where, errOut)
 		}
 	}
 }
@@ -94,11 +92,11 @@ func TestHelp(t *testing.T) {
 	t.Setenv("KATA_VIA_MAKE", "")
 	help := func(args ...string) string {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		if code := run(args, &out, &errOut); code != 0 || errOut.Len() > 0 {
-			t.Errorf("run(%q): exit %d, stderr %q; want 0 and nothing", args, code, errOut.String())
+		code, out, errOut := runTool(args...)
+		if code != 0 || errOut != "" {
+			t.Errorf("run(%q): exit %d, stderr %q; want 0 and nothing", args, code, errOut)
 		}
-		return out.String()
+		return out
 	}
 	list := help("help")
 	kata, dev, proof := strings.Index(list, "\n  kata N"), strings.Index(list, "for maintainers: kata dev"), strings.Index(list, "\n  proof [N...]")
@@ -109,12 +107,7 @@ func TestHelp(t *testing.T) {
 		t.Error("help mentions concepts")
 	}
 	for _, args := range [][]string{{"hint", "-h"}, {"hint", "--help"}, {"hint", "3", "-h"}, {"help", "hint"}} {
-		got := help(args...)
-		for _, want := range []string{"usage: kata hint [-task T] [-reset] N", "from make: make hint N=3 [T=2] [RESET=1]", "-task int", "-reset"} {
-			if !strings.Contains(got, want) {
-				t.Errorf("%q lacks %q:\n%s", args, want, got)
-			}
-		}
+		checkContains(t, "kata "+strings.Join(args, " "), help(args...), "usage: kata hint [-task T] [-reset] N", "from make: make hint N=3 [T=2] [RESET=1]", "-task int", "-reset")
 	}
 	for _, c := range append(learnerCommands(), devCommands()...) {
 		if c.run == nil {
@@ -134,14 +127,7 @@ func TestHelp(t *testing.T) {
 // TestMakeHelpExamplesNameRealThings: the examples that `make help` and the
 // usage lines show name katas, tasks and mutants that exist.
 func TestMakeHelpExamplesNameRealThings(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -29,20 +28,29 @@ func TestMutantHeader(t *testing.T) {
 	}
 }
 
-// writeTree creates files (path -> content) under a new temporary root.
-func writeTree(t *testing.T, files map[string]string) string {
+// mutantsByName lists k's mutants in root by name.
+func mutantsByName(t *testing.T, k kata, root string) map[string]mutant {
 	t.Helper()
-	root := t.TempDir()
-	for p, content := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
+	ms, err := k.mutants(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]mutant{}
+	for _, m := range ms {
+		byName[m.Name] = m
+	}
+	return byName
+}
+
+// checkMutantErrors checks that each mutant named in want is refused with
+// an error that holds its text.
+func checkMutantErrors(t *testing.T, got map[string]mutant, want map[string]string) {
+	t.Helper()
+	for name, text := range want {
+		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), text) {
+			t.Errorf("mutant %s: error %v; want one containing %q", name, e, text)
 		}
 	}
-	return root
 }
 
 func TestMutants(t *testing.T) {
@@ -57,15 +65,7 @@ func TestMutants(t *testing.T) {
 		m + "empty/README":             "nothing\n",
 		"katas/02-pool/testdata/other": "",
 	})
-	k := kata{Num: 2, Dir: "02-pool", Name: "pool"}
-	ms, err := k.mutants(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]mutant{}
-	for _, mt := range ms {
-		got[mt.Name] = mt
-	}
+	got := mutantsByName(t, kata{Num: 2, Dir: "02-pool", Name: "pool"}, root)
 	if len(got) != 5 {
 		t.Fatalf("got %d mutants; want 5", len(got))
 	}
@@ -85,11 +85,7 @@ func TestMutants(t *testing.T) {
 		"wrong-name":     "worker.go matches no learner file in katas/02-pool (learner files: pool.go)",
 		"empty":          "holds no .go file",
 	}
-	for name, want := range errs {
-		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), want) {
-			t.Errorf("mutant %s: error %v; want one containing %q", name, e, want)
-		}
-	}
+	checkMutantErrors(t, got, errs)
 }
 
 func TestSolutionOverlay(t *testing.T) {

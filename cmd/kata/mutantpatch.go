@@ -115,49 +115,44 @@ func (k kata) applyMutantPatch(root, path string) (patchedFiles, error) {
 	out := patchedFiles{Preamble: p.Preamble, Patched: map[string][]byte{}, Harness: map[string][]byte{}}
 	for _, f := range p.Files {
 		file := filepath.Base(f.Old)
+		into, key := out.Patched, file
+		against := "another version of the solution: `kata dev mutant edit` starts a new copy from the solution, with the old patch beside it"
 		if harnessTarget(f.Old) {
-			if _, dup := out.Harness[f.Old]; dup {
-				return patchedFiles{}, fmt.Errorf("%s: two diffs of %s", rel, f.Old)
-			}
-			orig, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Old)))
-			if err != nil {
-				return patchedFiles{}, err
-			}
-			src, err := f.Apply(orig)
-			var ae *patch.ApplyError
-			if errors.As(err, &ae) {
-				return patchedFiles{}, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against another version of it)",
-					ae.Hunk, ae.Line, f.Old, ae.Mismatch(), rel)
-			}
-			if err != nil {
-				return patchedFiles{}, fmt.Errorf("%s: %v", rel, err)
-			}
-			out.Harness[f.Old] = src
-			continue
-		}
-		if want := solutionRel(k, file); f.Old != want || !contains(learner, file) {
+			into, key, against = out.Harness, f.Old, "another version of it"
+		} else if want := solutionRel(k, file); f.Old != want || !contains(learner, file) {
 			return patchedFiles{}, fmt.Errorf("%s: the diff of %q must name a solution file that replaces a learner file (one of %s) or a harness/ file the solution builds on",
 				rel, f.Old, solutionRel(k, "{"+strings.Join(learner, ",")+"}"))
 		}
-		if _, dup := out.Patched[file]; dup {
+		if _, dup := into[key]; dup {
 			return patchedFiles{}, fmt.Errorf("%s: two diffs of %s", rel, f.Old)
 		}
-		orig, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Old)))
+		src, err := applyFileDiff(root, rel, f, against)
 		if err != nil {
 			return patchedFiles{}, err
 		}
-		src, err := f.Apply(orig)
-		var ae *patch.ApplyError
-		if errors.As(err, &ae) {
-			return patchedFiles{}, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against another version of the solution: `kata dev mutant edit` starts a new copy from the solution, with the old patch beside it)",
-				ae.Hunk, ae.Line, f.Old, ae.Mismatch(), rel)
-		}
-		if err != nil {
-			return patchedFiles{}, fmt.Errorf("%s: %v", rel, err)
-		}
-		out.Patched[file] = src
+		into[key] = src
 	}
 	return out, nil
+}
+
+// applyFileDiff applies f to the file below root that its "---" line
+// names. rel is the patch, and against what the patch was made against
+// when a hunk does not apply.
+func applyFileDiff(root, rel string, f *patch.FileDiff, against string) ([]byte, error) {
+	orig, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Old)))
+	if err != nil {
+		return nil, err
+	}
+	src, err := f.Apply(orig)
+	var ae *patch.ApplyError
+	if errors.As(err, &ae) {
+		return nil, fmt.Errorf("hunk %d (line %d) does not apply to %s: %s (%s was made against %s)",
+			ae.Hunk, ae.Line, f.Old, ae.Mismatch(), rel, against)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", rel, err)
+	}
+	return src, nil
 }
 
 // writeFileAtomic writes data to path through a temporary file and a

@@ -42,24 +42,18 @@ func TestPatchMutants(t *testing.T) {
 		m + "good.patch":             good,
 		m + "stale.patch": "mutant: x\nkilled-by: y\n\n--- solutions/02-pool/pool.go\n+++ solutions/02-pool/pool.go\n" +
 			"@@ -1,3 +1,3 @@\n // Package pool is a pool.\n-//\n+// Hi.\n // This is the solution.\n",
-		m + "other-file.patch":   "mutant: x\nkilled-by: y\n\n--- solutions/02-pool/worker.go\n+++ solutions/02-pool/worker.go\n@@ -1 +1 @@\n-a\n+b\n",
-		m + "no-killed-by.patch": strings.Replace(good, "killed-by: waits\n", "", 1),
-		m + "no-mutant.patch":    strings.Replace(good, "mutant: no wait\n", "", 1),
-		m + "no-diff.patch":      "mutant: x\nkilled-by: y\n",
-		m + "both.patch":         good,
-		m + "both/pool.go":       "// mutant: x\n// killed-by: y\npackage pool\n",
+		m + "other-file.patch":    "mutant: x\nkilled-by: y\n\n--- solutions/02-pool/worker.go\n+++ solutions/02-pool/worker.go\n@@ -1 +1 @@\n-a\n+b\n",
+		m + "no-killed-by.patch":  strings.Replace(good, "killed-by: waits\n", "", 1),
+		m + "no-mutant.patch":     strings.Replace(good, "mutant: no wait\n", "", 1),
+		m + "no-diff.patch":       "mutant: x\nkilled-by: y\n",
+		m + "both.patch":          good,
+		"harness/loop/loop.go":    "package loop\n",
+		m + "stale-harness.patch": "mutant: x\nkilled-by: y\n\n--- harness/loop/loop.go\n+++ harness/loop/loop.go\n@@ -1 +1 @@\n-package other\n+package x\n",
+		m + "both/pool.go":        "// mutant: x\n// killed-by: y\npackage pool\n",
 	})
-	k := kata{Num: 2, Dir: "02-pool", Name: "pool"}
-	ms, err := k.mutants(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]mutant{}
-	for _, mt := range ms {
-		got[mt.Name] = mt
-	}
-	if len(got) != 7 {
-		t.Fatalf("got %d mutants (%v); want 7", len(got), ms)
+	got := mutantsByName(t, kata{Num: 2, Dir: "02-pool", Name: "pool"}, root)
+	if len(got) != 8 {
+		t.Fatalf("got %d mutants (%v); want 8", len(got), got)
 	}
 	g := got["good"]
 	if g.Err != nil || g.What != "no wait" || !reflect.DeepEqual(g.KilledBy, []string{"waits"}) || g.Patch != filepath.Join(root, m+"good.patch") {
@@ -73,18 +67,15 @@ func TestPatchMutants(t *testing.T) {
 		t.Errorf("patched file = %q, %v", src, err)
 	}
 	errs := map[string]string{
-		"stale":        `mutant 02/stale: hunk 1 (line 3) does not apply to solutions/02-pool/pool.go: expected "// This is the solution.", found "// This is the reference solution."`,
-		"other-file":   `the diff of "solutions/02-pool/worker.go" must name a solution file that replaces a learner file (one of solutions/02-pool/{pool.go})`,
-		"no-killed-by": `mutant 02/no-killed-by: no "killed-by: <text of the spec that must fail>" line in the preamble of katas/02-pool/testdata/mutants/no-killed-by.patch`,
-		"no-mutant":    `no "mutant: <what is wrong>" line in the preamble`,
-		"no-diff":      "no-diff.patch holds no diff",
-		"both":         "is both a folder and a patch",
+		"stale":         `mutant 02/stale: hunk 1 (line 3) does not apply to solutions/02-pool/pool.go: expected "// This is the solution.", found "// This is the reference solution." (katas/02-pool/testdata/mutants/stale.patch was made against another version of the solution`,
+		"other-file":    `the diff of "solutions/02-pool/worker.go" must name a solution file that replaces a learner file (one of solutions/02-pool/{pool.go})`,
+		"no-killed-by":  `mutant 02/no-killed-by: no "killed-by: <text of the spec that must fail>" line in the preamble of katas/02-pool/testdata/mutants/no-killed-by.patch`,
+		"no-mutant":     `no "mutant: <what is wrong>" line in the preamble`,
+		"no-diff":       "no-diff.patch holds no diff",
+		"both":          "is both a folder and a patch",
+		"stale-harness": `hunk 1 (line 1) does not apply to harness/loop/loop.go: expected "package other", found "package loop" (katas/02-pool/testdata/mutants/stale-harness.patch was made against another version of it)`,
 	}
-	for name, want := range errs {
-		if e := got[name].Err; e == nil || !strings.Contains(e.Error(), want) {
-			t.Errorf("mutant %s: error %v; want one containing %q", name, e, want)
-		}
-	}
+	checkMutantErrors(t, got, errs)
 }
 
 func TestDropCommentDrift(t *testing.T) {
@@ -181,12 +172,8 @@ killed-by: waits
 	if !isFile(k.path(r.root, "testdata/mutants/rewrite/pool.go")) || isFile(k.mutantPatchPath(r.root, "rewrite")) {
 		t.Error("the rewrite was not kept whole")
 	}
-	for _, s := range []string{"02/no-wait: katas/02-pool/testdata/mutants/no-wait.patch: 2 lines changed, 2 lines of comment drift dropped",
-		"02/rewrite: kept whole"} {
-		if !strings.Contains(out.String(), s) {
-			t.Errorf("output lacks %q:\n%s", s, out)
-		}
-	}
+	checkContains(t, "output", out.String(), "02/no-wait: katas/02-pool/testdata/mutants/no-wait.patch: 2 lines changed, 2 lines of comment drift dropped",
+		"02/rewrite: kept whole")
 	// Run again: nothing left to convert, the rewrite stays whole.
 	out.Reset()
 	if err := r.devCmd([]string{"mutants", "convert"}); err != nil || strings.Contains(out.String(), "no-wait") {
@@ -216,9 +203,7 @@ func TestEditSaveMutant(t *testing.T) {
 		t.Fatalf("edited copy = %q, %v", src, err)
 	}
 	// The maintainer changes the bug, and saves.
-	if err := os.WriteFile(edit, []byte(strings.Replace(string(src), "\tstart()\n", "", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, edit, strings.Replace(string(src), "\tstart()\n", "", 1))
 	if err := r.devCmd([]string{"mutant", "edit", "2", "no-wait"}); err == nil || !strings.Contains(err.Error(), "holds edits that are not saved") {
 		t.Errorf("edit over unsaved edits: error %v", err)
 	}
@@ -247,15 +232,11 @@ func TestEditSaveMutant(t *testing.T) {
 		t.Errorf("save of an unchanged copy: error %v", err)
 	}
 	five := filepath.Join(r.root, ".kata/mutant-edit/02-pool/five/pool.go")
-	if err := os.WriteFile(five, []byte(strings.Replace(poolSolution, "= 5", "=  4", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, five, strings.Replace(poolSolution, "= 5", "=  4", 1))
 	if err := r.devCmd([]string{"mutant", "save", "2", "five"}); err == nil || !strings.Contains(err.Error(), "not gofmt clean") {
 		t.Errorf("save of an unformatted file: error %v", err)
 	}
-	if err := os.WriteFile(five, []byte(strings.Replace(poolSolution, "= 5", "= 4", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, five, strings.Replace(poolSolution, "= 5", "= 4", 1))
 	if err := r.devCmd([]string{"mutant", "save", "2", "five"}); err != nil {
 		t.Fatal(err)
 	}
@@ -269,14 +250,7 @@ func TestEditSaveMutant(t *testing.T) {
 // its solution (in memory): a solution changed under a patch fails here,
 // naming the mutant and the hunk, before any proof runs.
 func TestRepoMutantPatchesApply(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	n := 0
 	for _, k := range katas {
 		patches, _ := filepath.Glob(k.path(root, "testdata", "mutants", "*"+patchExt))
@@ -307,9 +281,7 @@ func TestEditStaleMutant(t *testing.T) {
 		t.Fatal(err)
 	}
 	newSolution := strings.Replace(poolSolution, "\tstart()\n", "\tstart(1)\n", 1)
-	if err := os.WriteFile(filepath.Join(r.root, "solutions/02-pool/pool.go"), []byte(newSolution), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(r.root, "solutions/02-pool/pool.go"), newSolution)
 	ms, _ := k.mutants(r.root)
 	if len(ms) != 1 || ms[0].Err == nil || !strings.Contains(ms[0].Err.Error(), `mutant 02/no-wait: hunk 1 (line 10) does not apply to solutions/02-pool/pool.go: expected "\tstart()", found "\tstart(1)"`) {
 		t.Fatalf("stale mutant: %+v", ms)
@@ -325,9 +297,7 @@ func TestEditStaleMutant(t *testing.T) {
 	if !isFile(filepath.Join(dir, "was.patch")) || !strings.Contains(out.String(), "was.patch") {
 		t.Errorf("no old patch beside the copy; output:\n%s", out)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "pool.go"), []byte(strings.Replace(newSolution, "\twait()\n", "", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "pool.go"), strings.Replace(newSolution, "\twait()\n", "", 1))
 	if err := r.devCmd([]string{"mutant", "save", "2", "no-wait"}); err != nil {
 		t.Fatal(err)
 	}

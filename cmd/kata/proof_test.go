@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,14 +126,7 @@ func TestKillerIsTiming(t *testing.T) {
 func TestHasTimingSpecs(t *testing.T) {
 	root := t.TempDir()
 	k := kata{Dir: "01-x"}
-	if err := os.MkdirAll(k.path(root), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	write := func(src string) {
-		if err := os.WriteFile(k.path(root, "x_test.go"), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(src string) { writeFile(t, k.path(root, "x_test.go"), src) }
 	write(`It("a", Label("harness"), func() {})`)
 	if k.hasTimingSpecs(root) {
 		t.Error("no timing label, yet hasTimingSpecs")

@@ -130,15 +130,26 @@ func suiteNotes(reports []types.Report) []string {
 	return out
 }
 
+// reportedSpecs returns the specs of a run's report; when there is no
+// report, or it holds no spec, ok is false and why is the failed verdict
+// that says so.
+func reportedSpecs(o runOutcome) (specs types.SpecReports, why verdict, ok bool) {
+	if o.Reports == nil {
+		return nil, noReport(o), false
+	}
+	specs = itSpecs(o.Reports)
+	if len(specs) == 0 {
+		return nil, fail("the report holds zero specs"), false
+	}
+	return specs, verdict{}, true
+}
+
 // evalSolution: the solution must build and pass with zero failed specs, and
 // the run must succeed (a data race fails the run without failing a spec).
 func evalSolution(o runOutcome) verdict {
-	if o.Reports == nil {
-		return noReport(o)
-	}
-	specs := itSpecs(o.Reports)
-	if len(specs) == 0 {
-		return fail("the report holds zero specs")
+	specs, why, ok := reportedSpecs(o)
+	if !ok {
+		return why
 	}
 	failed := failedNodes(o.Reports)
 	passed := 0
@@ -188,12 +199,9 @@ func evalSolution(o runOutcome) verdict {
 
 // evalStub: every spec not labelled "harness" must fail on the untouched stub.
 func evalStub(o runOutcome) verdict {
-	if o.Reports == nil {
-		return noReport(o)
-	}
-	specs := itSpecs(o.Reports)
-	if len(specs) == 0 {
-		return fail("the report holds zero specs")
+	specs, why, ok := reportedSpecs(o)
+	if !ok {
+		return why
 	}
 	var survivors []string
 	learner := 0
@@ -228,12 +236,9 @@ func evalMutant(m mutant, o runOutcome) verdict {
 		}
 		return fail("survived: the race detector reported no DATA RACE")
 	}
-	if o.Reports == nil {
-		return noReport(o)
-	}
-	specs := itSpecs(o.Reports)
-	if len(specs) == 0 {
-		return fail("the report holds zero specs")
+	specs, why, ok := reportedSpecs(o)
+	if !ok {
+		return why
 	}
 	var failedNames []string
 	for _, s := range failedNodes(o.Reports) {

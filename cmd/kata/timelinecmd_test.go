@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,17 +30,11 @@ func TestTimelineAnswersBadInput(t *testing.T) {
 		{[]string{"timeline", "-bogus", "1"}, []string{"timeline has no flag -bogus"}},
 	}
 	for _, c := range cases {
-		var out, errOut bytes.Buffer
-		code := run(c.args, &out, &errOut)
-		e := errOut.String()
+		code, _, e := runTool(c.args...)
 		if code != 2 {
 			t.Errorf("run(%q) = %d, want 2; stderr:\n%s", c.args, code, e)
 		}
-		for _, w := range c.want {
-			if !strings.Contains(e, w) {
-				t.Errorf("run(%q): stderr lacks %q:\n%s", c.args, w, e)
-			}
-		}
+		checkContains(t, fmt.Sprintf("run(%q): stderr", c.args), e, c.want...)
 	}
 }
 
@@ -48,14 +42,7 @@ func TestTimelineAnswersBadInput(t *testing.T) {
 // reference solution), unless it is among them or turned off; one kata is
 // drawn alone; each kata once, in the order given.
 func TestTimelinePlan(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, katas := thisRepoKatas(t)
 	plan := func(args []string, ref, baseline bool) string {
 		picked, err := pickTimelineKatas(katas, args)
 		if err != nil {
@@ -85,6 +72,23 @@ func TestTimelinePlan(t *testing.T) {
 	}
 }
 
+// TestTimelineOfKata01Solution runs `kata timeline -ref 1` end to end: the
+// reference solution's runner is built, run against a loopback server,
+// and drawn.
+func TestTimelineOfKata01Solution(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs kata 01's solution against a loopback server (about 5 s)")
+	}
+	o, svg := timelineOfSolutions(t, 60, "01-sequential-solution.svg", "1")
+	checkContains(t, "output", o, "Kata 01-sequential, the reference solution", "6 requests, 1 session, peak 1 in flight",
+		"|###", "|===", "one column =", ".kata/timelines/01-sequential-solution.svg")
+	// One row: one session reused, six bars on it.
+	if row := sessionRow(o, "Kata 01-sequential (reference solution)"); strings.Count(row, "|") != 6 {
+		t.Errorf("row s1 should hold 6 bars: %q\n%s", row, o)
+	}
+	checkContains(t, "SVG", svg, "<svg")
+}
+
 // TestTimelineOfSeveralKatasOnOneScale runs `kata timeline -ref 3 6` end to
 // end: three reference runners (with the sequential baseline) built, run
 // one after the other against a loopback server, and drawn together in one
@@ -93,46 +97,48 @@ func TestTimelineOfSeveralKatasOnOneScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs three solutions against a loopback server (about 10 s)")
 	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svg := filepath.Join(root, ".kata", "timelines", "01-03-06-solution.svg")
-	os.Remove(svg)
-	var out, errOut bytes.Buffer
-	start := time.Now()
-	code := run([]string{"timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "90", "3", "6"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("timeline -ref 3 6: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
-	}
-	o := out.String()
-	for _, want := range []string{
+	o, svg := timelineOfSolutions(t, 90, "01-03-06-solution.svg", "3", "6")
+	checkContains(t, "output", o,
 		"Kata 01-sequential (reference solution, the sequential baseline)", "6 requests, 1 session, peak 1 in flight",
 		"Kata 03-pool (reference solution)", "Kata 06-cooperative (reference solution)",
-		"  session s1  |", "  in flight", "the same for every run", ".kata/timelines/01-03-06-solution.svg"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("output lacks %q:\n%s", want, o)
-		}
-	}
+		"  session s1  |", "  in flight", "the same for every run", ".kata/timelines/01-03-06-solution.svg",
+	)
 	// One time axis for the three.
 	if n := strings.Count(o, "\ntime "); n != 1 {
 		t.Errorf("%d time axes, want 1:\n%s", n, o)
 	}
 	// The sequential run: one session reused, six bars on one row.
-	first := o[strings.Index(o, "the sequential baseline)"):]
-	row := first[strings.Index(first, "  session s1  "):]
-	row = row[:strings.Index(row, "\n")]
-	if strings.Count(row, "|") != 6 {
+	if row := sessionRow(o, "the sequential baseline)"); strings.Count(row, "|") != 6 {
 		t.Errorf("kata 01's row should hold 6 bars: %q", row)
 	}
-	data, err := os.ReadFile(svg)
-	if err != nil {
-		t.Fatalf("no SVG written at %s: %v", svg, err)
-	}
-	for _, want := range []string{"<svg", "Katas 01, 03 and 06: 6 downloads each", "Kata 03-pool (reference solution)", "one time scale"} {
-		if !bytes.Contains(data, []byte(want)) {
-			t.Errorf("SVG lacks %q", want)
-		}
-	}
+	checkContains(t, "SVG", svg, "<svg", "Katas 01, 03 and 06: 6 downloads each", "Kata 03-pool (reference solution)", "one time scale")
+}
+
+// timelineOfSolutions runs `kata timeline -ref` on katas in process (6 URLs,
+// 20ms a request, width columns) and returns what it printed and the SVG it
+// wrote as svgName in .kata/timelines/.
+func timelineOfSolutions(t *testing.T, width int, svgName string, katas ...string) (out, svg string) {
+	t.Helper()
+	path := filepath.Join(thisRepo(t), ".kata", "timelines", svgName)
+	os.Remove(path)
+	start := time.Now()
+	out, _ = runToolWant(t, 0, append([]string{"timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", strconv.Itoa(width)}, katas...)...)
 	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no SVG written at %s: %v", path, err)
+	}
+	return out, string(data)
+}
+
+// sessionRow is the row of session s1 in the first run drawn after the
+// line that holds heading, "" when there is none.
+func sessionRow(out, heading string) string {
+	_, after, _ := strings.Cut(out, heading)
+	_, row, ok := strings.Cut(after, "  session s1  ")
+	if !ok {
+		return ""
+	}
+	row, _, _ = strings.Cut(row, "\n")
+	return "  session s1  " + row
 }

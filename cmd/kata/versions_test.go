@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAdaptersMatchTheKatas: every adapter names a kata of this copy, its
@@ -17,14 +14,7 @@ import (
 // kata's package and has exactly the workloads the table says, and each
 // compare row and example has an adapter with its workload.
 func TestAdaptersMatchTheKatas(t *testing.T) {
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	katas, err := discoverKatas(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, katas := thisRepoKatas(t)
 	for _, a := range adapters {
 		k, ok := verKataByNum(katas, a.Kata)
 		if !ok {
@@ -74,43 +64,4 @@ func TestAdaptersMatchTheKatas(t *testing.T) {
 	if got := katasWith("io"); got != "1, 3, 6, 7, 10" {
 		t.Errorf("katasWith(io) = %q", got)
 	}
-}
-
-// TestTimelineOfKata01Solution runs `kata timeline -ref 1` end to end: the
-// reference solution's runner is built, run against a loopback server,
-// and drawn.
-func TestTimelineOfKata01Solution(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: builds and runs kata 01's solution against a loopback server (about 5 s)")
-	}
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svg := filepath.Join(root, ".kata", "timelines", "01-sequential-solution.svg")
-	os.Remove(svg)
-	var out, errOut bytes.Buffer
-	start := time.Now()
-	code := run([]string{"timeline", "-ref", "-urls", "6", "-latency", "20ms", "-width", "60", "1"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("timeline -ref 1: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
-	}
-	o := out.String()
-	for _, want := range []string{"Kata 01-sequential, the reference solution", "6 requests, 1 session, peak 1 in flight",
-		"|###", "|===", "one column =", ".kata/timelines/01-sequential-solution.svg"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("output lacks %q:\n%s", want, o)
-		}
-	}
-	// One row: one session reused, six bars on it.
-	for _, line := range strings.Split(o, "\n") {
-		if strings.HasPrefix(line, "s1 ") && strings.Count(line, "|") != 6 {
-			t.Errorf("row s1 should hold 6 bars: %q", line)
-		}
-	}
-	data, err := os.ReadFile(svg)
-	if err != nil || !bytes.Contains(data, []byte("<svg")) {
-		t.Errorf("no SVG written at %s: %v", svg, err)
-	}
-	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
 }

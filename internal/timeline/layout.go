@@ -318,12 +318,8 @@ func splitNumber(name string) (string, int) {
 	return name[:i], n
 }
 
-// Caption is the one-line summary of a run, such as "20 requests,
+// caption is the one-line summary of a run, such as "20 requests,
 // 5 sessions, peak 5 in flight, 212ms elapsed".
-func Caption(spans []fakeserver.Span) string {
-	return layRun(Run{Spans: spans}).caption()
-}
-
 func (l runLayout) caption() string {
 	parts := []string{count(l.Requests, "request")}
 	for _, k := range []string{"session", "worker", "connection"} {

@@ -287,14 +287,15 @@ func TestRowsByKindThenNaturalName(t *testing.T) {
 		spans = append(spans, fakeserver.Span{Seq: i + 1, Session: s, Conn: 9, Start: ms(i), End: ms(i + 1), Status: 200})
 	}
 	spans = append(spans, fakeserver.Span{Seq: 6, Worker: "w1", Start: ms(6), End: ms(7), Status: 200})
+	l := layRun(Run{Spans: spans})
 	var got []string
-	for _, g := range layRun(Run{Spans: spans}).Groups {
+	for _, g := range l.Groups {
 		got = append(got, g.label())
 	}
 	if want := "session p7,session s1,session s2,session s10,worker w1,connection 9"; strings.Join(got, ",") != want {
 		t.Fatalf("rows %q, want %q", strings.Join(got, ","), want)
 	}
-	if c := Caption(spans); !strings.HasPrefix(c, "6 requests, 4 sessions, 1 worker, 1 connection,") {
+	if c := l.caption(); !strings.HasPrefix(c, "6 requests, 4 sessions, 1 worker, 1 connection,") {
 		t.Errorf("caption %q", c)
 	}
 }
