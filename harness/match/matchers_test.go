@@ -284,8 +284,8 @@ var _ = Describe("HaveFinishedEveryBody", func() {
 		msg := failure(site(ctx, 8, func(i int) bool { return i == 0 }), match.HaveFinishedEveryBody())
 		Expect(msg).To(HavePrefix("Expected every response body to be read to the end and closed before the session's next\n" +
 			"request (or its Close); 7 of 8 were not:\n" +
-			"  session s1, GET /small?n=1: closed before it was read to the end\n"))
-		Expect(msg).To(ContainSubstring("  session s1, GET /small?n=5: closed before it was read to the end\n  … and 2 more\n"))
+			"  session s1, GET /olympus.realpython.org/dice?n=1: closed before it was read to the end\n"))
+		Expect(msg).To(ContainSubstring("  session s1, GET /olympus.realpython.org/dice?n=5: closed before it was read to the end\n  … and 2 more\n"))
 		Expect(msg).To(MatchRegexp(`the server saw \d+ connections for 8 requests\)`))
 		Expect(msg).To(ContainSubstring("Read each body whole (io.ReadAll, or io.Copy to io.Discard) and close it (defer resp.Body.Close())."))
 		Expect(msg).To(HaveSuffix(`See your kata's README, "Sessions".`))
