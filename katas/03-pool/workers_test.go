@@ -26,7 +26,8 @@ type sweepRow struct {
 	sessions    int
 	connections int
 	peak        int
-	made        int // sessions made by the site (web.Site.Made)
+	made        int       // sessions made by the site (web.Site.SessionsMade)
+	site        *web.Site // what the sessions saw of each body (web.Site.UnfinishedBodies)
 	pages       int
 	err         error
 }
@@ -79,7 +80,7 @@ func measure(ctx context.Context, download func(context.Context, func() *web.Ses
 	elapsed := time.Since(start)
 	srv.Close() // before Stats, so every request in flight has ended
 	st := srv.Stats()
-	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.SessionsMade(), len(done(pages)), err}
+	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.SessionsMade(), site, len(done(pages)), err}
 }
 
 var _ = Describe("Task 7: how many workers", func() {
@@ -105,7 +106,7 @@ var _ = Describe("Task 7: how many workers", func() {
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("on real loopback, prints the wall-clock time of each pool size, never more than W requests at once", func(ctx SpecContext) {
+	It("on real loopback, prints the wall-clock time of each pool size, never more than W requests at once, every body finished", func(ctx SpecContext) {
 		// 5 ms: long enough that waiting dominates, short enough that the
 		// one-worker run (160 × 5 ms) takes about a second.
 		rows := sweep(ctx, downloadAll, func() *fakeserver.Server {
@@ -116,9 +117,13 @@ var _ = Describe("Task 7: how many workers", func() {
 		// Wall-clock times depend on what else the machine is doing: they are
 		// printed, not asserted. So is the peak reached: on real time a quick
 		// worker may finish its first request before the last worker has sent
-		// its own (virtual time, above, makes the peak exact). What holds
+		// its own (virtual time, above, makes the peak exact). So are the
+		// connections: net/http gives up on reusing a connection whose request
+		// its writer goroutine has not reported written within 50 ms, and on
+		// a busy machine a correct pool of 10 once showed 11. What holds
 		// whatever the load: never more than W at once, W sessions made, and
-		// one connection per session used.
+		// every body read to the end and closed before the session's next
+		// request, which is what lets a session reuse its connection.
 		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
 		for _, r := range rows {
 			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
@@ -126,7 +131,7 @@ var _ = Describe("Task 7: how many workers", func() {
 			want := min(r.workers, fakeserver.SiteCount)
 			Expect(r.peak).To(BeNumerically("<=", want), "workers = %d: never more requests in flight at once (see \"What the server sees\")", r.workers)
 			Expect(r.made).To(Equal(want), "workers = %d: one session per worker, made when the worker starts (see \"Sessions\")", r.workers)
-			Expect(r.connections).To(Equal(r.sessions), "workers = %d: one connection per session used (see \"Sessions\")", r.workers)
+			Expect(r.site).To(match.HaveFinishedEveryBody(), "workers = %d: each session can reuse its connection (see \"Sessions\")", r.workers)
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
