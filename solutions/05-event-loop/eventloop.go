@@ -127,7 +127,8 @@ func (t *Task) Name() string { return t.name }
 func (t *Task) Loop() *Loop { return t.loop }
 
 // Context returns the context of the running loop: it is done when Run's
-// context is, and when the loop stops for any other reason. Pass it to the
+// context is, with that context's error (context.DeadlineExceeded after a
+// deadline), and when the loop stops for any other reason. Pass it to the
 // I/O a task starts.
 func (t *Task) Context() context.Context { return t.loop.ctx }
 
@@ -273,6 +274,13 @@ func (l *Loop) Run(ctx context.Context) (err error) {
 	l.running, l.ctx, l.stopErr = true, runCtx, nil
 	l.woken, l.quit = make(chan *Task), make(chan struct{})
 	defer func() {
+		// When ctx is done, runCtx gets ctx's error from ctx itself, but only
+		// after ctx's Done channel is closed (which is what woke the loop):
+		// cancelling runCtx first would give the tasks context.Canceled
+		// instead of, say, context.DeadlineExceeded. So wait for it.
+		if ctx.Err() != nil {
+			<-runCtx.Done()
+		}
 		cancel()
 		close(l.quit)
 		l.watchers.Wait()
