@@ -85,7 +85,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 		site := web.NewSite(srv)
 		urls := fakeserver.SitesN(srv.URL, 20)
 
-		pages, err := downloadAll(ctx, site.NewSession, urls, workers)
+		pages, err := downloadAll(ctx, srv, site.NewSession, urls, workers)
 		Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 		Expect(done(pages)).To(HaveLen(20), "every page is downloaded")
 		Expect(srv.Stats().Requests).To(Equal(20), "one request per URL")

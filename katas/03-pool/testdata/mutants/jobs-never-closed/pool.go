@@ -3,9 +3,10 @@
 //
 // Killed on virtual time: inside harness.Virtual every goroutine ends up blocked with no timer
 // pending, synctest reports the deadlock at once, and the spec fails with the stacks. The specs
-// on real loopback cannot see a deadlock by themselves: their helper downloadAll gives
-// DownloadAll 5 s (returnWithin), then fails the spec with "DownloadAll has not returned after
-// 5s: it is stuck, probably deadlocked" and the leak check lists the blocked goroutines. They
+// on real loopback cannot see a deadlock by themselves: their helper downloadAll waits until
+// the server has seen no new request for 5 s (stallAfter), then fails the spec with
+// "DownloadAll has not returned, and has started no request for 5s" and the leak check lists
+// the blocked goroutines. They
 // are not named here because each costs that wait. (Ginkgo's own SpecTimeout report is not used
 // for this: under an overlay its source excerpt reads the stub file and panics on line numbers
 // past its end, ending the whole run.)
