@@ -95,31 +95,42 @@ var _ = Describe("Stats", func() {
 
 	for _, nw := range networks {
 		Context(nw.name, func() {
-			It("sees one connection for many sequential requests of one keep-alive client", func(ctx SpecContext) {
+			It("counts the connections of many sequential requests of one keep-alive client as the client opened them", func(ctx SpecContext) {
 				srv, client := serve(nw.start, fakeserver.WithLatency(0))
+				var fresh freshConns
 				for _, u := range fakeserver.SitesN(srv.URL, 20) {
-					mustGet(ctx, client, u)
+					mustGet(fresh.trace(ctx), client, u)
 				}
 				st := srv.Stats()
 				Expect(st.Requests).To(Equal(20))
-				Expect(st.Connections).To(Equal(1))
+				Expect(st.Connections).To(Equal(fresh.count()), "one, unless net/http gave up on reusing one (see freshConns)")
 				Expect(st.PeakInFlight).To(Equal(1))
-				for _, sp := range st.Spans {
-					Expect(sp.Conn).To(Equal(1))
+				Expect(st.SessionsPerConn()).To(HaveLen(fresh.count()), "every connection opened carried requests")
+				for i, sp := range st.Spans {
+					Expect(sp.Conn).To(BeNumerically(">=", 1), "span %d", i)
+					if i > 0 {
+						Expect(sp.Conn).To(BeNumerically(">=", st.Spans[i-1].Conn), "one at a time: a request never goes back to an older connection")
+					}
 				}
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("sees a new connection per client", func(ctx SpecContext) {
 				srv := nw.start(fakeserver.WithLatency(0))
 				DeferCleanup(srv.Close)
-				for i := range 3 {
+				var fresh freshConns
+				for range 3 {
 					client := srv.Client()
 					DeferCleanup(client.CloseIdleConnections)
-					mustGet(ctx, client, srv.URL+fakeserver.BigPath)
-					mustGet(ctx, client, srv.URL+fakeserver.SmallPath)
-					Expect(srv.Stats().Connections).To(Equal(i + 1))
+					before := fresh.count()
+					mustGet(fresh.trace(ctx), client, srv.URL+fakeserver.BigPath)
+					Expect(fresh.count()).To(Equal(before+1), "a new client has no connection to reuse")
+					mustGet(fresh.trace(ctx), client, srv.URL+fakeserver.SmallPath)
+					Expect(srv.Stats().Connections).To(Equal(fresh.count()))
 				}
-				Expect(srv.Stats().SessionsPerConn()).To(Equal(map[int]int{1: 1, 2: 1, 3: 1}), "no header: the one session \"\" per connection")
+				Expect(srv.Stats().SessionsPerConn()).To(HaveLen(fresh.count()))
+				for conn, n := range srv.Stats().SessionsPerConn() {
+					Expect(n).To(Equal(1), "no header: the one session \"\" on connection %d", conn)
+				}
 			}, SpecTimeout(harness.SpecTimeout))
 		})
 	}

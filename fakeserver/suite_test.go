@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -64,3 +66,23 @@ func mustGet(ctx context.Context, client *http.Client, url string, header ...str
 	Expect(err).NotTo(HaveOccurred())
 	return status, body
 }
+
+// freshConns counts, from the client's side, the requests sent on a
+// connection never used before (httptrace: GotConn not Reused). Outside
+// virtual time net/http does not always reuse an idle connection: it drops
+// one whose request its writer goroutine has not reported written within
+// 50 ms, which a busy machine can delay. So a spec on real time compares
+// the server's connection count with the client's, never with a constant;
+// the constant is checked on virtual time, where it is exact.
+type freshConns struct{ n atomic.Int64 }
+
+// trace returns ctx with the client trace that counts.
+func (f *freshConns) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
+		if !i.Reused {
+			f.n.Add(1)
+		}
+	}})
+}
+
+func (f *freshConns) count() int { return int(f.n.Load()) }

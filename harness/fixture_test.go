@@ -80,6 +80,16 @@ func lineOf(src, mark string) string {
 	return ""
 }
 
+// The fixture suite is built and run by the BeforeAll below, which runs
+// inside whichever spec of the container comes first (alone, with a focus,
+// any of them): a spec's SpecTimeout bounds its BeforeAll too, so every spec
+// here gets the build's budget on top of its own. Building takes a few
+// seconds on a quiet machine and over 20 s on a busy one.
+const (
+	fixtureBuildTimeout = 2 * time.Minute
+	fixtureRunTimeout   = fixtureBuildTimeout + harness.SpecTimeout
+)
+
 var _ = Describe("A kata suite started by RunSuite", Ordered, func() {
 	var out string
 	var exitErr error
@@ -122,36 +132,36 @@ var _ = Describe("A kata suite started by RunSuite", Ordered, func() {
 		out = buf.String()
 		AddReportEntry("fixture output", out, ReportEntryVisibilityFailureOrVerbose)
 		Expect(out).To(ContainSubstring("Ran 5 of 5 Specs"), "the fixture suite did not run")
-	}, NodeTimeout(2*time.Minute))
+	}, NodeTimeout(fixtureBuildTimeout))
 
 	It("fails the run when specs fail", func(SpecContext) {
 		Expect(exitErr).To(HaveOccurred())
 		Expect(out).To(ContainSubstring("1 Passed | 4 Failed"))
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(fixtureRunTimeout))
 
 	It("reports a deadlock in Virtual at once, with the blocked line", func(SpecContext) {
 		Expect(out).To(ContainSubstring("[FAILED] Every goroutine of the run was blocked for good: a deadlock (synctest said: deadlock: all goroutines in bubble are blocked)."))
 		Expect(out).To(ContainSubstring(lineOf(fixtureSpecs, "DEADLOCK-LINE")))
 		Expect(out).NotTo(ContainSubstring("[TIMEDOUT]"), "a deadlock in a bubble is found at once, not by the timeout")
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(fixtureRunTimeout))
 
 	It("reports goroutines left blocked in Virtual as a leak, with their line", func(SpecContext) {
 		Expect(out).To(ContainSubstring("[FAILED] The run returned, but goroutines it started were still blocked"))
 		Expect(out).To(ContainSubstring(lineOf(fixtureSpecs, "BLOCKED-LINE")))
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(fixtureRunTimeout))
 
 	It("checks every spec for leaked goroutines and shows where they are", func(SpecContext) {
 		Expect(out).To(ContainSubstring("[FAILED] Goroutines were still running after the spec ended: a goroutine leak."))
 		Expect(out).To(ContainSubstring(lineOf(fixtureSpecs, "LEAK-LINE")))
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(fixtureRunTimeout))
 
 	It("reports a Gomega failure inside Virtual as the spec's failure", func(SpecContext) {
 		Expect(out).To(ContainSubstring("ASSERTION-NOTE\n  Expected\n      <int>: 1\n  to equal\n      <int>: 2"))
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(fixtureRunTimeout))
 
 	It("runs a passing spec on virtual time", func(SpecContext) {
 		Expect(out).To(MatchRegexp(`fixture waits an hour of virtual time in no time\n\S*fixture_test.go:\d+\n• \[0\.\d+ seconds\]`))
-	}, SpecTimeout(harness.SpecTimeout))
+	}, SpecTimeout(fixtureRunTimeout))
 })
 
 var _ = Describe("RunSuite", func() {

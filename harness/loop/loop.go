@@ -73,6 +73,13 @@ func (l *Loop) Run(ctx context.Context) (err error) {
 	l.running, l.ctx, l.stopErr = true, runCtx, nil
 	l.woken, l.quit = make(chan *Task), make(chan struct{})
 	defer func() {
+		// When ctx is done, runCtx gets ctx's error from ctx itself, but only
+		// after ctx's Done channel is closed (which is what woke the loop):
+		// cancelling runCtx first would give the tasks context.Canceled
+		// instead of, say, context.DeadlineExceeded. So wait for it.
+		if ctx.Err() != nil {
+			<-runCtx.Done()
+		}
 		cancel()
 		close(l.quit)
 		l.watchers.Wait()

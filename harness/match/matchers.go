@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // The matchers below check what the fake server saw (a fakeserver.Stats) or
@@ -181,4 +182,59 @@ func BeFasterThan(baseline time.Duration, ratio float64) types.GomegaMatcher {
 				ratio, baseline.Round(time.Millisecond), time.Duration(float64(baseline)/ratio).Round(time.Millisecond),
 				got.Round(time.Millisecond), speedup)
 		})
+}
+
+// HaveFinishedEveryBody succeeds if a *web.Site's Sessions handed out at
+// least one body and every one of them was read to the end and closed before
+// its session's next request or Close (see web.Site.UnfinishedBodies). It is
+// how a spec proves keep-alive reuse on real loopback, where the number of
+// connections is not exact (net/http may dial a new one on a busy machine),
+// so that number is only shown.
+func HaveFinishedEveryBody() types.GomegaMatcher { return finishedBodies{} }
+
+// finishedBodies is not built with teach: gcustom formats the actual value
+// whole, and a Site holds a live server.
+type finishedBodies struct{}
+
+func (finishedBodies) Match(actual any) (bool, error) {
+	s, ok := actual.(*web.Site)
+	if !ok || s == nil {
+		return false, fmt.Errorf("HaveFinishedEveryBody expects a non-nil *web.Site, got %T", actual)
+	}
+	return s.Bodies() > 0 && len(s.UnfinishedBodies()) == 0, nil
+}
+
+func (finishedBodies) FailureMessage(actual any) string { return explainBodies(actual.(*web.Site)) }
+
+func (finishedBodies) NegatedFailureMessage(actual any) string {
+	return "Expected the opposite of this, but it held:\n" + explainBodies(actual.(*web.Site))
+}
+
+func explainBodies(s *web.Site) string {
+	st := s.Server().Stats()
+	if s.Bodies() == 0 {
+		return "Expected the site's Sessions to hand out response bodies; Session.Get returned none\n" +
+			fmt.Sprintf("(the server saw %d requests): nothing was downloaded with Session.Get.\n", st.Requests) +
+			"See your kata's README, \"Sessions\"."
+	}
+	bad := s.UnfinishedBodies()
+	var b strings.Builder
+	if len(bad) == 0 {
+		fmt.Fprintf(&b, "Every one of the %d response bodies was read to the end and closed before the session's next\nrequest (or its Close).\n", s.Bodies())
+	} else {
+		fmt.Fprintf(&b, "Expected every response body to be read to the end and closed before the session's next\n"+
+			"request (or its Close); %d of %d were not:\n", len(bad), s.Bodies())
+	}
+	const shown = 5
+	for _, u := range bad[:min(len(bad), shown)] {
+		fmt.Fprintf(&b, "  session %s, GET %s: %s\n", u.Session, requestURI(u.URL), u.Why())
+	}
+	if len(bad) > shown {
+		fmt.Fprintf(&b, "  … and %d more\n", len(bad)-shown)
+	}
+	fmt.Fprintf(&b, "A body that is not read to the end and closed keeps its connection from being reused: the\n"+
+		"session's next request has to open a new one (the server saw %d connections for %d requests).\n"+
+		"Read each body whole (io.ReadAll, or io.Copy to io.Discard) and close it (defer resp.Body.Close()).\n"+
+		"See your kata's README, \"Sessions\".", st.Connections, st.Requests)
+	return b.String()
 }

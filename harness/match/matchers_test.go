@@ -12,6 +12,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/web"
 )
 
 // failure returns the message with which Expect(actual).To(m) fails, or ""
@@ -250,5 +251,48 @@ var _ = Describe("Matchers", func() {
 			match.HavePeakInFlight(1), match.HaveUsedSessions(1), match.HaveOpenedConnections(1),
 			match.UseEachSessionOneAtATime(), match.HaveRequestedInOrder(urls),
 		))
+	}, SpecTimeout(harness.SpecTimeout))
+})
+
+var _ = Describe("HaveFinishedEveryBody", func() {
+	// site returns a Site of an in-memory server whose one Session made n
+	// requests, finishing the bodies for which finish(i) holds (closing the
+	// others before their end), and was then closed.
+	site := func(ctx SpecContext, n int, finish func(i int) bool) *web.Site {
+		srv := fakeserver.NewInMemory(fakeserver.WithLatency(0))
+		DeferCleanup(srv.Close)
+		site := web.NewSite(srv)
+		s := site.NewSession()
+		DeferCleanup(s.Close)
+		for i, u := range fakeserver.SitesN(srv.URL, n) {
+			resp, err := s.Get(ctx, u)
+			Expect(err).NotTo(HaveOccurred())
+			if finish(i) {
+				_, _ = io.Copy(io.Discard, resp.Body)
+			}
+			resp.Body.Close()
+		}
+		Expect(s.Close()).To(Succeed())
+		return site
+	}
+
+	It("passes when every body was read to the end and closed", func(ctx SpecContext) {
+		Expect(site(ctx, 4, func(int) bool { return true })).To(match.HaveFinishedEveryBody())
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("names the unfinished bodies, five at most, and says what that costs", func(ctx SpecContext) {
+		msg := failure(site(ctx, 8, func(i int) bool { return i == 0 }), match.HaveFinishedEveryBody())
+		Expect(msg).To(HavePrefix("Expected every response body to be read to the end and closed before the session's next\n" +
+			"request (or its Close); 7 of 8 were not:\n" +
+			"  session s1, GET /olympus.realpython.org/dice?n=1: closed before it was read to the end\n"))
+		Expect(msg).To(ContainSubstring("  session s1, GET /olympus.realpython.org/dice?n=5: closed before it was read to the end\n  … and 2 more\n"))
+		Expect(msg).To(MatchRegexp(`the server saw \d+ connections for 8 requests\)`))
+		Expect(msg).To(ContainSubstring("Read each body whole (io.ReadAll, or io.Copy to io.Discard) and close it (defer resp.Body.Close())."))
+		Expect(msg).To(HaveSuffix(`See your kata's README, "Sessions".`))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("fails when no body was handed out: nothing to prove", func(ctx SpecContext) {
+		msg := failure(site(ctx, 0, nil), match.HaveFinishedEveryBody())
+		Expect(msg).To(HavePrefix("Expected the site's Sessions to hand out response bodies; Session.Get returned none\n(the server saw 0 requests)"))
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -35,6 +35,7 @@ func (s *Session) Begin(ctx context.Context, rawURL string) *Call {
 		close(c.done)
 		return c
 	}
+	s.judgeLast()
 	go func() {
 		defer close(c.done)
 		defer s.endCall()

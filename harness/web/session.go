@@ -21,6 +21,7 @@ type Site struct {
 	srv    *fakeserver.Server
 	made   atomic.Int64
 	closed atomic.Int64
+	bodies bodyLedger
 }
 
 // NewSite returns a Site for srv. The caller still owns srv and closes it.
@@ -77,6 +78,7 @@ type Session struct {
 	lastURL string
 	busy    atomic.Bool // set during Get: a second Get at the same time is an error
 	closed  atomic.Bool
+	last    atomic.Pointer[trackedBody] // the latest body Get handed out, not judged yet
 }
 
 // ErrConcurrentUse is returned (wrapped) by Get when another goroutine is in
@@ -101,8 +103,10 @@ func (e *HTTPError) Error() string {
 func (s *Session) ID() string { return s.id }
 
 // Get sends a GET request for rawURL and returns the response, whose Body
-// the caller must read and close (an unclosed body keeps its connection
-// busy, so the next request opens a new one).
+// the caller must read to the end and close before the session's next
+// request (a body that is not keeps its connection from being reused, so
+// the next request opens a new one). The Site notes each body that was not:
+// see Site.UnfinishedBodies.
 //
 // Errors name the URL: a nil ctx, a malformed URL, a closed Session,
 // concurrent use (ErrConcurrentUse), a network failure or cancellation
@@ -117,7 +121,13 @@ func (s *Session) Get(ctx context.Context, rawURL string) (*http.Response, error
 		return nil, fmt.Errorf("GET %s: %w (session %s): a Session is not safe for concurrent use; give each worker its own (kata 03, README: \"One session per worker\")", rawURL, ErrConcurrentUse, s.id)
 	}
 	defer s.busy.Store(false)
-	return s.do(req, rawURL)
+	s.judgeLast()
+	resp, err := s.do(req, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = s.track(rawURL, resp.Body)
+	return resp, nil
 }
 
 // prepare checks the arguments and builds the request. It writes lastURL
@@ -144,8 +154,9 @@ func (s *Session) do(req *http.Request, rawURL string) (*http.Response, error) {
 }
 
 // Close closes the session's idle connections. Requests still in flight
-// finish; new ones fail with ErrSessionClosed. Close may be called more than
-// once.
+// finish; new ones fail with ErrSessionClosed. The latest body Get handed
+// out must be finished by then: Close judges it (see
+// Site.UnfinishedBodies). Close may be called more than once.
 func (s *Session) Close() error {
 	if s == nil {
 		return nil
@@ -153,6 +164,7 @@ func (s *Session) Close() error {
 	if s.closed.CompareAndSwap(false, true) {
 		s.site.closed.Add(1)
 	}
+	s.judgeLast()
 	s.client.CloseIdleConnections()
 	return nil
 }

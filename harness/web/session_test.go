@@ -20,15 +20,16 @@ import (
 var _ = Describe("Session", func() {
 	for _, nw := range networks {
 		Context(nw.name, func() {
-			It("reuses one connection for sequential Gets, as one session", func(ctx SpecContext) {
+			It("keeps its connections alive for sequential Gets, as one session", func(ctx SpecContext) {
 				srv, site := newSite(nw.start, fakeserver.WithLatency(0))
 				s := newSession(site)
+				var fresh freshConns
 				for _, u := range fakeserver.SitesN(srv.URL, 10) {
-					Expect(mustRead(ctx, s, u)).To(Equal(page(u[len(srv.URL):])))
+					Expect(mustRead(fresh.trace(ctx), s, u)).To(Equal(page(u[len(srv.URL):])))
 				}
 				st := srv.Stats()
 				Expect(st.Requests).To(Equal(10))
-				Expect(st.Connections).To(Equal(1))
+				Expect(st.Connections).To(Equal(fresh.count()), "the connections the client opened; exactly one on virtual time (below)")
 				Expect(st.Sessions).To(Equal([]string{"s1"}))
 				for _, sp := range st.Spans {
 					Expect(sp.Session).To(Equal("s1"))
@@ -53,7 +54,6 @@ var _ = Describe("Session", func() {
 				Expect(errors.As(err, &httpErr)).To(BeTrue())
 				Expect(httpErr.StatusCode).To(Equal(http.StatusNotFound))
 				mustRead(ctx, s, url)
-				Expect(srv.Stats().Connections).To(Equal(1), "an error's body is read and closed, so its connection is reused")
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("leaves no connection and no goroutine once closed, while the server goes on", func(ctx SpecContext) {
@@ -68,6 +68,30 @@ var _ = Describe("Session", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 		})
 	}
+
+	It("reuses exactly one connection for sequential Gets, an error's answer included (virtual time)", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 503, Request: 2}))
+			defer srv.Close()
+			s := web.NewSite(srv).NewSession()
+			defer s.Close()
+			for i, u := range fakeserver.SitesN(srv.URL, 10) {
+				_, err := read(context.Background(), s, u)
+				if i == 1 {
+					Expect(err).To(HaveOccurred())
+					continue
+				}
+				Expect(err).NotTo(HaveOccurred())
+			}
+			_, err := s.Get(context.Background(), srv.URL+"/missing")
+			Expect(err).To(HaveOccurred())
+			mustRead(context.Background(), s, srv.URL+fakeserver.SmallPath)
+			st := srv.Stats()
+			Expect(st.Requests).To(Equal(12))
+			Expect(st.Connections).To(Equal(1), "an error's body is read and closed by Get, so its connection is reused")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
 
 	It("names sessions s1, s2… in the order made, and the Site counts them", func(ctx SpecContext) {
 		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
@@ -87,7 +111,7 @@ var _ = Describe("Session", func() {
 		mustRead(ctx, c, srv.URL+fakeserver.BigPath)
 		st := srv.Stats()
 		Expect(st.Sessions).To(Equal([]string{"s3", "s1"}))
-		Expect(st.Connections).To(Equal(2), "a connection per session")
+		Expect(st.SessionsPerConn()).To(HaveEach(1), "each connection belongs to one session")
 
 		Expect(b.Close()).To(Succeed())
 		Expect(site.SessionsOpen()).To(Equal(2))

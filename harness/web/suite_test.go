@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"io"
+	"net/http/httptrace"
+	"sync/atomic"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -65,3 +67,23 @@ func page(path string) []byte {
 	Expect(ok).To(BeTrue())
 	return b
 }
+
+// freshConns counts, from the client's side, the requests sent on a
+// connection never used before (httptrace: GotConn not Reused). Outside
+// virtual time net/http does not always reuse an idle connection (it drops
+// one whose request its writer goroutine has not reported written within
+// 50 ms, which a busy machine can delay), so a spec on real time compares
+// the server's count with the client's; exact counts are checked on virtual
+// time.
+type freshConns struct{ n atomic.Int64 }
+
+// trace returns ctx with the client trace that counts.
+func (f *freshConns) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
+		if !i.Reused {
+			f.n.Add(1)
+		}
+	}})
+}
+
+func (f *freshConns) count() int { return int(f.n.Load()) }

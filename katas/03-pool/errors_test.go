@@ -127,14 +127,14 @@ var _ = Describe("Task 6: bad input", func() {
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		for _, w := range []int{0, -3} {
-			pages, err := downloadAll(ctx, site.NewSession, urls, w)
+			pages, err := downloadAll(ctx, srv, site.NewSession, urls, w)
 			Expect(err).To(MatchError(ContainSubstring("workers")), "workers = %d: name the argument that is wrong", w)
 			Expect(pages).To(BeNil(), "workers = %d: nothing was run, so there is no partial result", w)
 		}
 		var noCtx context.Context
-		_, err := downloadAll(noCtx, site.NewSession, urls, workers)
+		_, err := downloadAll(noCtx, srv, site.NewSession, urls, workers)
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "a nil context: name the argument that is wrong")
-		_, err = downloadAll(ctx, nil, urls, workers)
+		_, err = downloadAll(ctx, srv, nil, urls, workers)
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "a nil session maker: name the argument that is wrong")
 
 		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
@@ -146,7 +146,7 @@ var _ = Describe("Task 6: bad input", func() {
 		DeferCleanup(srv.Close)
 		site := web.NewSite(srv)
 
-		pages, err := downloadAll(ctx, site.NewSession, nil, workers)
+		pages, err := downloadAll(ctx, srv, site.NewSession, nil, workers)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 		Expect(pages).To(BeEmpty(), "no URL, no page")
 		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
@@ -176,7 +176,7 @@ var _ = Describe("Task 6: bad input", func() {
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 
-		pages, err := downloadAll(cancelled, site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
+		pages, err := downloadAll(cancelled, srv, site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
 		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: its error must come back")
 		Expect(done(pages)).To(BeEmpty(), "no page can be downloaded on a cancelled context")
 		Expect(srv.Stats().Requests).To(BeZero(), "a context cancelled before the start stops the run before any request")

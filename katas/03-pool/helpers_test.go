@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -20,20 +21,24 @@ const latency = 100 * time.Millisecond
 // workers is the pool size of the original program: ThreadPoolExecutor(max_workers=5).
 const workers = 5
 
-// returnWithin bounds one call of DownloadAll on real loopback (see
-// downloadAll). The longest, 160 URLs through one worker at 5 ms each, takes
-// about a second under -race; a run still going after this is stuck.
-const returnWithin = 5 * time.Second
+// stallAfter bounds how long DownloadAll on real loopback may go on
+// without the server seeing a new request (see downloadAll). A request takes
+// 5 ms or less there; a run that starts none for this long, and has not
+// returned, is stuck however busy the machine is.
+const stallAfter = 5 * time.Second
 
 // downloadAll calls pool.DownloadAll on real time and fails the spec if it
-// has not returned within returnWithin: a deadlocked pool (workers ranging
-// over a jobs channel that is never closed) is reported at once with what
-// usually causes it, instead of blocking until the spec's timeout. The stuck
-// goroutines stay behind; the leak check lists them.
+// has not returned while srv has seen no new request for stallAfter: a
+// deadlocked pool (workers ranging over a jobs channel that is never closed)
+// is reported with what usually causes it, instead of blocking until the
+// spec's timeout. Progress, not a total time, decides: on a busy machine a
+// correct run of 160 requests through one worker can take longer than any
+// fixed bound, but it never stops making requests. The stuck goroutines stay
+// behind; the leak check lists them.
 //
 // Inside harness.Virtual, call pool.DownloadAll directly: synctest reports a
-// deadlock by itself, and virtual runs may take longer than returnWithin.
-func downloadAll(ctx context.Context, newSession func() *web.Session, urls []string, workers int) ([]pool.Page, error) {
+// deadlock by itself.
+func downloadAll(ctx context.Context, srv *fakeserver.Server, newSession func() *web.Session, urls []string, workers int) ([]pool.Page, error) {
 	GinkgoHelper()
 	var (
 		pages    []pool.Page
@@ -48,12 +53,24 @@ func downloadAll(ctx context.Context, newSession func() *web.Session, urls []str
 		}()
 		pages, err = pool.DownloadAll(ctx, newSession, urls, workers)
 	}()
-	timer := time.NewTimer(returnWithin)
-	defer timer.Stop()
-	select {
-	case <-returned:
-	case <-timer.C:
-		Fail("DownloadAll has not returned after " + returnWithin.String() + ": it is stuck, probably deadlocked.\n" +
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	seen, lastProgress := srv.Stats().Requests, time.Now()
+wait:
+	for {
+		select {
+		case <-returned:
+			break wait
+		case <-tick.C:
+		}
+		if n := srv.Stats().Requests; n != seen {
+			seen, lastProgress = n, time.Now()
+			continue
+		}
+		if time.Since(lastProgress) < stallAfter {
+			continue
+		}
+		Fail(fmt.Sprintf("DownloadAll has not returned, and has started no request for %v (the server saw %d of %d): it is stuck, probably deadlocked.\n", stallAfter, seen, len(urls)) +
 			"The usual causes: workers ranging over a jobs channel that is never closed (close it when\n" +
 			"every job is handed out); wg.Wait() for a worker that never calls Done; a worker blocked\n" +
 			"sending a result nobody reads. The leak check fails too and lists where each goroutine is\n" +

@@ -26,7 +26,8 @@ type sweepRow struct {
 	sessions    int
 	connections int
 	peak        int
-	made        int // sessions made by the site (web.Site.Made)
+	made        int       // sessions made by the site (web.Site.SessionsMade)
+	site        *web.Site // what the sessions saw of each body (web.Site.UnfinishedBodies)
 	pages       int
 	err         error
 }
@@ -53,11 +54,20 @@ func sweepTable(title string, rows []sweepRow) string {
 	return b.String()
 }
 
+// A downloader is downloadAll, or virtualDownload inside harness.Virtual.
+type downloader func(context.Context, *fakeserver.Server, func() *web.Session, []string, int) ([]pool.Page, error)
+
+// virtualDownload is pool.DownloadAll as a downloader: on virtual time
+// synctest reports a stuck pool by itself.
+func virtualDownload(ctx context.Context, _ *fakeserver.Server, newSession func() *web.Session, urls []string, w int) ([]pool.Page, error) {
+	return pool.DownloadAll(ctx, newSession, urls, w)
+}
+
 // sweep runs download (pool.DownloadAll, or downloadAll on real time) over
 // the 160 sites once per pool size, each run on a new server made by
 // newServer, and returns what each run measured. It stops at the first run
 // that fails.
-func sweep(ctx context.Context, download func(context.Context, func() *web.Session, []string, int) ([]pool.Page, error), newServer func() *fakeserver.Server) []sweepRow {
+func sweep(ctx context.Context, download downloader, newServer func() *fakeserver.Server) []sweepRow {
 	var rows []sweepRow
 	for _, w := range poolSizes {
 		row := measure(ctx, download, newServer(), w)
@@ -71,22 +81,22 @@ func sweep(ctx context.Context, download func(context.Context, func() *web.Sessi
 
 // measure runs download over the 160 sites of srv with w workers, and closes
 // srv (even if download panics).
-func measure(ctx context.Context, download func(context.Context, func() *web.Session, []string, int) ([]pool.Page, error), srv *fakeserver.Server, w int) sweepRow {
+func measure(ctx context.Context, download downloader, srv *fakeserver.Server, w int) sweepRow {
 	defer srv.Close()
 	start := time.Now()
 	site := web.NewSite(srv)
-	pages, err := download(ctx, site.NewSession, fakeserver.Sites(srv.URL), w)
+	pages, err := download(ctx, srv, site.NewSession, fakeserver.Sites(srv.URL), w)
 	elapsed := time.Since(start)
 	srv.Close() // before Stats, so every request in flight has ended
 	st := srv.Stats()
-	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.SessionsMade(), len(done(pages)), err}
+	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.SessionsMade(), site, len(done(pages)), err}
 }
 
 var _ = Describe("Task 7: how many workers", func() {
 	It("on virtual time, takes ⌈160/W⌉ × the latency with min(W, 160) sessions, for W = 1, 2, 5, 10, 50, 160", func(SpecContext) {
 		var rows []sweepRow
 		harness.Virtual(func() {
-			rows = sweep(context.Background(), pool.DownloadAll, func() *fakeserver.Server {
+			rows = sweep(context.Background(), virtualDownload, func() *fakeserver.Server {
 				return fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			})
 		})
@@ -105,7 +115,7 @@ var _ = Describe("Task 7: how many workers", func() {
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("on real loopback, prints the wall-clock time of each pool size, never more than W requests at once", func(ctx SpecContext) {
+	It("on real loopback, prints the wall-clock time of each pool size, never more than W requests at once, every body finished", func(ctx SpecContext) {
 		// 5 ms: long enough that waiting dominates, short enough that the
 		// one-worker run (160 × 5 ms) takes about a second.
 		rows := sweep(ctx, downloadAll, func() *fakeserver.Server {
@@ -116,9 +126,13 @@ var _ = Describe("Task 7: how many workers", func() {
 		// Wall-clock times depend on what else the machine is doing: they are
 		// printed, not asserted. So is the peak reached: on real time a quick
 		// worker may finish its first request before the last worker has sent
-		// its own (virtual time, above, makes the peak exact). What holds
+		// its own (virtual time, above, makes the peak exact). So are the
+		// connections: net/http gives up on reusing a connection whose request
+		// its writer goroutine has not reported written within 50 ms, and on
+		// a busy machine a correct pool of 10 once showed 11. What holds
 		// whatever the load: never more than W at once, W sessions made, and
-		// one connection per session used.
+		// every body read to the end and closed before the session's next
+		// request, which is what lets a session reuse its connection.
 		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
 		for _, r := range rows {
 			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
@@ -126,7 +140,7 @@ var _ = Describe("Task 7: how many workers", func() {
 			want := min(r.workers, fakeserver.SiteCount)
 			Expect(r.peak).To(BeNumerically("<=", want), "workers = %d: never more requests in flight at once (see \"What the server sees\")", r.workers)
 			Expect(r.made).To(Equal(want), "workers = %d: one session per worker, made when the worker starts (see \"Sessions\")", r.workers)
-			Expect(r.connections).To(Equal(r.sessions), "workers = %d: one connection per session used (see \"Sessions\")", r.workers)
+			Expect(r.site).To(match.HaveFinishedEveryBody(), "workers = %d: each session can reuse its connection (see \"Sessions\")", r.workers)
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -139,7 +153,7 @@ var _ = Describe("Task 7: how many workers", func() {
 			for _, w := range []int{1, workers} {
 				srv := fakeserver.New(fakeserver.WithLatency(10 * time.Millisecond))
 				start := time.Now()
-				_, err := downloadAll(ctx, web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 40), w)
+				_, err := downloadAll(ctx, srv, web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 40), w)
 				elapsed := time.Since(start)
 				srv.Close()
 				Expect(err).NotTo(HaveOccurred(), "workers = %d", w)

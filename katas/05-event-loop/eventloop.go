@@ -105,7 +105,8 @@ func (t *Task) Loop() *Loop {
 }
 
 // Context returns the context of the running loop: it is done when Run's
-// context is, and when the loop stops for any other reason. Pass it to the
+// context is, with that context's error (context.DeadlineExceeded after a
+// deadline), and when the loop stops for any other reason. Pass it to the
 // I/O a task starts.
 //
 // Task 5.

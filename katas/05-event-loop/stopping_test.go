@@ -89,7 +89,9 @@ var _ = Describe("Task 5: Stopping", func() {
 			Expect(time.Since(start)).To(match.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
 			Expect(errs).To(HaveLen(3), "every task was stopped and unwound")
 			Expect(liveErr).NotTo(HaveOccurred(), "Task.Context is live while the loop runs")
-			Expect(taskCtx.Err()).To(MatchError(context.DeadlineExceeded), "Task.Context is done once the loop has stopped: I/O started with it stops too")
+			Expect(taskCtx.Err()).To(MatchError(context.DeadlineExceeded), "Task.Context is done once the loop has stopped, with the deadline's error: I/O started with it stops too.\n"+
+				"context.Canceled here, now and then, means Run cancelled the task context before the deadline reached it\n"+
+				"from Run's context: when that context is done, wait for <-runCtx.Done() before you cancel (README, task 5)")
 			for name, err := range errs {
 				Expect(err).To(MatchError(eventloop.ErrStopped), "task %q: a stopped task's Sleep/Await returns ErrStopped", name)
 				Expect(err).To(MatchError(context.DeadlineExceeded), "task %q: the stop error also wraps why: the context's error", name)

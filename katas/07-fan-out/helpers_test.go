@@ -5,7 +5,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing/synctest"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -84,4 +86,39 @@ func expectNoGoroutineLeft(baseline int) {
 			baseline, len(left), extra)
 	}
 	ExpectWithOffset(1, len(left)).To(Equal(baseline), msg)
+}
+
+// cpuTime returns the CPU time (user + system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru) // cannot fail with RUSAGE_SELF
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuWatchdog explains, in the spec's output, a run that has used more than
+// budget of CPU time since start: a correct run uses a tenth of it however
+// busy the machine is, so the run is spinning (on virtual time a goroutine
+// that never blocks keeps the clock from moving). It runs on real time,
+// outside any bubble, until the spec ends.
+func cpuWatchdog(start, budget time.Duration) {
+	done := make(chan struct{})
+	DeferCleanup(func() { close(done) })
+	go func() {
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if used := cpuTime() - start; used > budget {
+					fmt.Fprintf(GinkgoWriter, "\nThis run has used %v of CPU time; a correct DownloadAll needs about a tenth of that,\n"+
+						"however busy the machine. On virtual time a goroutine that never blocks (a loop polling a\n"+
+						"counter or a flag) keeps the clock from moving, so the run can never end: wait with a\n"+
+						"sync.WaitGroup instead. The spec is stopped when its time runs out. See README, \"Task 2: DownloadAll\".\n", used.Round(time.Second))
+					return
+				}
+			}
+		}
+	}()
 }
