@@ -1,5 +1,6 @@
 // mutant: FindSums uses the closed form n(n-1)(2n-1)/6 instead of the CPU task: right answers, no work
-// killed-by: with GOMAXPROCS=1, is no faster than the sequential loop
+// killed-by: with GOMAXPROCS=1, runs one sum at a time
+// killed-by: runs min(workers, GOMAXPROCS) sums at the same moment
 
 // Package poolcpu is kata 04: the worker pool on CPU-bound work. In Python,
 // threads made the sums no faster (the GIL lets one thread compute at a

@@ -1,5 +1,6 @@
 // mutant: the workers hold one shared mutex while they compute, so they take turns
 // killed-by: runs exactly workers tasks at once
+// killed-by: runs min(workers, GOMAXPROCS) sums at the same moment
 
 // Package poolcpu is kata 04: the worker pool on CPU-bound work. In Python,
 // threads made the sums no faster (the GIL lets one thread compute at a

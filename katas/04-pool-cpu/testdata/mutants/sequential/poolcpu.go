@@ -1,5 +1,6 @@
 // mutant: Map computes the numbers one after another in a loop: no pool
 // killed-by: runs exactly workers tasks at once
+// killed-by: runs min(workers, GOMAXPROCS) sums at the same moment
 
 // Package poolcpu is kata 04: the worker pool on CPU-bound work. In Python,
 // threads made the sums no faster (the GIL lets one thread compute at a
