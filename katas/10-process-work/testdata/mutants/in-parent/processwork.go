@@ -1,5 +1,6 @@
 // mutant: computes the sums in this process instead of on the workers
 // killed-by: computes the CPU workload exactly and in order, in the worker processes, all at once
+// killed-by: runs the sums in parallel on its worker processes
 // Package processwork is kata 10: the process pool at work, on the CPU task
 // (where processes give Python its only parallelism) and on the downloads
 // (where they only add cost).

@@ -1,5 +1,6 @@
 // mutant: sends the numbers to the pool one Map at a time, so only one worker is ever busy
 // killed-by: in the worker processes, all at once
+// killed-by: runs the sums in parallel on its worker processes
 // Package processwork is kata 10: the process pool at work, on the CPU task
 // (where processes give Python its only parallelism) and on the downloads
 // (where they only add cost).
