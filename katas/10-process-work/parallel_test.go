@@ -50,10 +50,9 @@ func wallOf(spans []proc.TaskSpan) time.Duration {
 	return last - first
 }
 
-// peakOverlap is the most tasks whose spans cover one moment, and one such
-// moment, by the workers' monotonic clock: an end before a start at the same
-// instant.
-func peakOverlap(spans []proc.TaskSpan) (peak int, at time.Duration) {
+// peakOverlap is the most tasks whose spans cover one moment, by the
+// workers' monotonic clock (an end before a start at the same instant).
+func peakOverlap(spans []proc.TaskSpan) (peak int) {
 	type edge struct {
 		at    time.Duration
 		delta int
@@ -71,11 +70,9 @@ func peakOverlap(spans []proc.TaskSpan) (peak int, at time.Duration) {
 	now := 0
 	for _, e := range edges {
 		now += e.delta
-		if now > peak {
-			peak, at = now, e.at
-		}
+		peak = max(peak, now)
 	}
-	return peak, at
+	return peak
 }
 
 // haveRunInParallel succeeds if the spans are of count tasks, run by workers
@@ -84,7 +81,7 @@ func peakOverlap(spans []proc.TaskSpan) (peak int, at time.Duration) {
 // sums cost in this process (loopCPU): the sums were computed there.
 func haveRunInParallel(count, workers int, loopCPU time.Duration) types.GomegaMatcher {
 	return gcustom.MakeMatcher(func(spans []proc.TaskSpan) (bool, error) {
-		peak, _ := peakOverlap(spans)
+		peak := peakOverlap(spans)
 		return len(spans) == count && peak == workers && totalCPU(spans) >= loopCPU/2, nil
 	}).WithTemplate("{{call .Data .Actual}}", func(spans []proc.TaskSpan) string {
 		return parallelMessage(count, workers, loopCPU, spans)
@@ -92,7 +89,7 @@ func haveRunInParallel(count, workers int, loopCPU time.Duration) types.GomegaMa
 }
 
 func parallelMessage(count, workers int, loopCPU time.Duration, spans []proc.TaskSpan) string {
-	peak, at := peakOverlap(spans)
+	peak := peakOverlap(spans)
 	perWorker := map[int]int{}
 	for _, s := range spans {
 		perWorker[s.PID]++
@@ -107,9 +104,9 @@ func parallelMessage(count, workers int, loopCPU time.Duration, spans []proc.Tas
 		b.WriteString("Fewer tasks than numbers: some sums were not computed by the workers (computed in this process,\n" +
 			"or not at all). Send one sum-of-squares task per number to the pool. See the README, \"Task 2: the CPU task on processes\".")
 	case peak < workers:
-		fmt.Fprintf(&b, "At most %d at once (at %v on the shared clock) means the tasks went to the pool a few at a time:\n"+
-			"one Map per number waits for each answer before sending the next. Hand all the tasks to the pool in one Map.\n"+
-			"See the README, \"Measuring\".", peak, at)
+		fmt.Fprintf(&b, "At most %d at once means the tasks went to the pool a few at a time: one Map per number waits\n"+
+			"for each answer before sending the next. Hand all the tasks to the pool in one Map.\n"+
+			"See the README, \"Measuring\".", peak)
 	default:
 		b.WriteString("Too little CPU time in the workers means they did not compute the sums: a task that answers\n" +
 			"without the work. See the README, \"Task 2: the CPU task on processes\".")

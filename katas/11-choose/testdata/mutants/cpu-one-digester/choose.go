@@ -1,5 +1,6 @@
 // mutant: the CPU stage is one goroutine, whatever plan.Digesters says
 // killed-by: runs exactly Digesters digests at once
+// killed-by: computes its digests in parallel
 
 // Package choose is kata 11, the capstone: download the 160 pages and
 // compute a digest of each, with the right tool for each stage, connected

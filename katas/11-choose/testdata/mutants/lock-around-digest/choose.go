@@ -1,5 +1,6 @@
 // mutant: one token (a channel of size 1, used as a lock) held around the digest call, so the digesters take turns
 // killed-by: runs exactly Digesters digests at once
+// killed-by: computes its digests in parallel
 
 // Package choose is kata 11, the capstone: download the 160 pages and
 // compute a digest of each, with the right tool for each stage, connected

@@ -1,5 +1,6 @@
 // mutant: downloads every page one at a time with one session, then digests them one at a time
 // killed-by: keeps exactly Downloaders requests in flight
+// killed-by: computes its digests in parallel
 
 // Package choose is kata 11, the capstone: download the 160 pages and
 // compute a digest of each, with the right tool for each stage, connected
