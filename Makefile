@@ -14,10 +14,11 @@ T    ?=
 RESET ?=
 REF  ?=
 MINE ?=
+OPEN ?=
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade
-.PHONY: timeline compare examples-io examples-cpu
+.PHONY: timeline trace compare examples-io examples-cpu
 
 help: ## list the targets (the default)
 	@echo "usage: make <target> [N=kata number] [M=mutant] [ARGS='ginkgo flags']"
@@ -75,6 +76,9 @@ grade: tool ## a JUnit report per kata in reports/ and a score table (exit 0 whe
 
 timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3 [REF=1]
 	@$(KATA) timeline $(if $(filter-out 0,$(REF)),-ref) $(N)
+
+trace: tool ## record kata N's CPU run with Go's execution tracer, draw it per processor (SVG): make trace N=4 [REF=1] [OPEN=1]
+	@$(KATA) trace $(if $(filter-out 0,$(REF)),-ref) $(if $(filter-out 0,$(OPEN)),-open) $(N)
 
 compare: tool ## the article's table measured here: every version, I/O and CPU [REF=1: the solutions]
 	@$(KATA) compare $(if $(filter-out 0,$(REF)),-ref)

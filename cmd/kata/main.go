@@ -135,6 +135,8 @@ func (r *runner) dispatch(cmd string, args []string) error {
 		return r.stressCmd(args)
 	case "timeline":
 		return r.timelineCmd(args)
+	case "trace":
+		return r.traceCmd(args)
 	case "compare":
 		return r.compareCmd(args)
 	case "examples":
