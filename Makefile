@@ -20,6 +20,7 @@ RESET ?=
 REF  ?=
 MINE ?=
 DIR  ?=
+OPEN ?=
 F    ?=
 V    ?=
 
@@ -35,7 +36,7 @@ KATA_SRC := $(shell find cmd internal harness fakeserver -name '*.go' ! -name '*
 
 .PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
 .PHONY: progress next hint watch reset grade classroom classroom-workflow
-.PHONY: timeline compare examples-io examples-cpu
+.PHONY: timeline trace compare examples-io examples-cpu
 .PHONY: mutant-edit mutant-save mutant-new
 
 help: ## list the targets (the default)
@@ -77,6 +78,9 @@ classroom-workflow: tool ## rewrite .github/workflows/classroom.yml from the kat
 
 timeline: tool ## draw what the server saw of kata N's download (terminal + SVG): make timeline N=3, or N='1 3 6' on one time scale [REF=1]
 	@$(KATA) timeline $(if $(filter-out 0,$(REF)),-ref) "$(N)"
+
+trace: tool ## record kata N's CPU run with Go's execution tracer, draw it per processor (SVG): make trace N=4 [REF=1] [OPEN=1]
+	@$(KATA) trace $(if $(filter-out 0,$(REF)),-ref) $(if $(filter-out 0,$(OPEN)),-open) "$(N)"
 
 compare: tool ## the article's table measured here: every version, I/O and CPU [REF=1: the solutions]
 	@$(KATA) compare $(if $(filter-out 0,$(REF)),-ref)

@@ -42,6 +42,7 @@ func learnerCommands() []*command {
 		{"progress", "[-j 2]", "", "make progress [J=2]", "every kata's state on your code and the next one to do", (*runner).progressCmd},
 		{"grade", "[-j 2] [-o reports]", "[N...]", "make grade [J=2]", "a JUnit report per kata and a score table (exit 0 when katas fail)", (*runner).gradeCmd},
 		{"timeline", "[-ref] [-baseline=false] [-urls 20] [-latency 50ms] [-width 100]", "N [N...]", "make timeline N=3 [REF=1], or N='1 3 6'", "draw what the server saw of kata N's download (terminal and SVG)", (*runner).timelineCmd},
+		{"trace", "[-ref] [-open]", "N", "make trace N=4 [REF=1] [OPEN=1]", "record kata N's CPU run with Go's execution tracer and draw it per processor (SVG)", (*runner).traceCmd},
 		{"compare", "[-ref] [-samples 3] [-latency 20ms]", "", "make compare [REF=1]", "the article's table measured here: every version, I/O and CPU", (*runner).compareCmd},
 		{"examples", "[-mine] [-latency 20ms]", "io|cpu [N]", "make examples-io [N=3] [MINE=1], make examples-cpu [N=4] [MINE=1]", "run the reference versions (-mine: yours), printing their output", (*runner).examplesCmd},
 		{"classroom", "", "workflow | result N | template DIR", "make classroom DIR=../katas-class", "GitHub Classroom: write its workflow, grade kata N for it, or write a student template", (*runner).classroomCmd},

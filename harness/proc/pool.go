@@ -53,10 +53,15 @@ type Pool struct {
 	closed  bool
 	timeout time.Duration
 	spans   []span // of the last Map
+	history []span // of every Map, in the order they ended
 }
 
 // span is when a worker ran one task, by the worker's own clock readings.
-type span struct{ start, end int64 }
+type span struct {
+	pid, index int
+	start, end int64
+	cpu        int64
+}
 
 type poolWorker struct {
 	cmd    *exec.Cmd
@@ -266,6 +271,32 @@ func (p *Pool) PeakParallel() int {
 	return peak
 }
 
+// A TaskSpan is when one task of a Map ran, as its worker reported it:
+// Start and End on the machine's monotonic clock (the same for every
+// process, so spans of different workers compare), and the CPU time the
+// worker process used meanwhile. On a busy machine a task waits for a core
+// part of its span: its CPU time is then less than End - Start.
+type TaskSpan struct {
+	PID        int           // the worker's
+	Index      int           // the task's index in the Map's tasks
+	Start, End time.Duration // since an arbitrary moment, the same for every process
+	CPU        time.Duration // the worker's CPU time (user + system) during the task
+}
+
+// Spans returns the spans of every task the pool ran that reported one
+// (every task that finished, with a result or a task error), Map after Map
+// in the order the Maps ended: a caller that wants the spans of some calls
+// notes len(Spans()) before them and slices after.
+func (p *Pool) Spans() []TaskSpan {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]TaskSpan, len(p.history))
+	for i, s := range p.history {
+		out[i] = TaskSpan{PID: s.pid, Index: s.index, Start: time.Duration(s.start), End: time.Duration(s.end), CPU: time.Duration(s.cpu)}
+	}
+	return out
+}
+
 // PIDs returns the workers' process IDs (each is also its process group).
 func (p *Pool) PIDs() []int {
 	out := make([]int, len(p.workers))
@@ -359,6 +390,7 @@ func (p *Pool) Map(ctx context.Context, tasks []Task) ([]string, error) {
 	wg.Wait()
 	for _, w := range p.workers {
 		p.spans = append(p.spans, w.spans...)
+		p.history = append(p.history, w.spans...)
 		w.spans = nil
 	}
 	if fatal {
@@ -388,7 +420,7 @@ func (w *poolWorker) run(i int, t Task, timeout time.Duration) (value string, er
 		return "", fmt.Errorf("%s: %w", where, w.died(err)), true
 	}
 	if m.End > 0 {
-		w.spans = append(w.spans, span{m.Start, m.End})
+		w.spans = append(w.spans, span{pid: w.pid, index: i, start: m.Start, end: m.End, cpu: m.CPU})
 	}
 	switch {
 	case m.Kind == KindError && m.Index == i:

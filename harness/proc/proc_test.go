@@ -112,6 +112,33 @@ var _ = Describe("The reference pool", func() {
 		Expect(pool.PeakParallel()).To(Equal(1), "one task per Map: nothing overlaps")
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("reports each task's span on the shared monotonic clock and the CPU time its worker used", func(ctx SpecContext) {
+		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 2, Command: proc.Command, Stderr: GinkgoWriter})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(proc.Cleanup, os.Getpid(), pool.PIDs())
+		DeferCleanup(pool.Close)
+		sum := proc.Task{Name: "sum-of-squares", Arg: "20000000"}
+		wait := proc.Task{Name: "echo-after", Arg: "40ms x"}
+		_, err = pool.Map(ctx, []proc.Task{sum, wait, sum, wait})
+		Expect(err).NotTo(HaveOccurred())
+		spans := pool.Spans()
+		Expect(spans).To(HaveLen(4))
+		for _, s := range spans {
+			Expect(pool.PIDs()).To(ContainElement(s.PID))
+			Expect(s.End).To(BeNumerically(">", s.Start))
+			if s.Index%2 == 0 {
+				Expect(s.CPU).To(BeNumerically(">", 5*time.Millisecond), "task %d computes: its worker used CPU time", s.Index)
+			} else {
+				Expect(s.End-s.Start).To(BeNumerically(">=", 40*time.Millisecond), "task %d waits 40ms", s.Index)
+				Expect(s.CPU).To(BeNumerically("<", (s.End-s.Start)/2), "task %d sleeps: its worker hardly computes", s.Index)
+			}
+		}
+		_, err = pool.Map(ctx, []proc.Task{wait})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pool.Spans()).To(HaveLen(5), "the spans of every Map, one after another")
+		Expect(pool.Spans()[:4]).To(Equal(spans), "the earlier Maps' spans stay as they were")
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("reports exit status 66 of a racy worker at Close", func(ctx SpecContext) {
 		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 1, Command: proc.Command, Stderr: GinkgoWriter})
 		Expect(err).NotTo(HaveOccurred())

@@ -30,10 +30,14 @@ type Message struct {
 	Value string `json:"value,omitempty"`
 	Error string `json:"error,omitempty"`
 	// Start and End are when the worker began and finished a task, in
-	// nanoseconds since 1970 (the wall clock every process of the machine
-	// shares), on "result" and task "error" messages.
+	// nanoseconds of the machine's monotonic clock (CLOCK_MONOTONIC: one
+	// clock for every process of the machine, which never jumps when the
+	// wall clock is set), and CPU is the CPU time (user + system, in
+	// nanoseconds) the worker process used meanwhile; on "result" and task
+	// "error" messages.
 	Start int64 `json:"start,omitempty"`
 	End   int64 `json:"end,omitempty"`
+	CPU   int64 `json:"cpu,omitempty"`
 }
 
 // A Task names what a worker runs and gives its argument, as text: between

@@ -103,13 +103,13 @@ func (w *worker) handle(ctx context.Context, m Message) Message {
 		if !ok {
 			return Message{Kind: KindError, Index: m.Index, PID: w.pid, Error: fmt.Sprintf("no task named %q (see proc.Tasks)", m.Name)}
 		}
-		start := time.Now().UnixNano()
+		start, cpu0 := monotonicNow(), processCPU()
 		value, err := run(ctx, w, m.Arg)
-		end := time.Now().UnixNano()
+		end, cpu := monotonicNow(), processCPU()-cpu0
 		if err != nil {
-			return Message{Kind: KindError, Index: m.Index, PID: w.pid, Error: err.Error(), Start: start, End: end}
+			return Message{Kind: KindError, Index: m.Index, PID: w.pid, Error: err.Error(), Start: start, End: end, CPU: cpu}
 		}
-		return Message{Kind: KindResult, Index: m.Index, PID: w.pid, Value: value, Start: start, End: end}
+		return Message{Kind: KindResult, Index: m.Index, PID: w.pid, Value: value, Start: start, End: end, CPU: cpu}
 	}
 	return Message{Kind: KindError, Index: m.Index, PID: w.pid, Error: fmt.Sprintf("a worker expects %q or %q messages, not %q", KindInit, KindTask, m.Kind)}
 }

@@ -1,9 +1,11 @@
 package workload
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"math/bits"
+	"runtime/trace"
 )
 
 // The CPU workload of the original programs was cpu_bound(n), the sum of i*i
@@ -28,6 +30,14 @@ func CPUNumbers() []int {
 	return ns
 }
 
+// The types of the execution tracer's regions (runtime/trace.StartRegion)
+// around each call of the CPU tasks: what harness/cputrace and
+// `go tool trace` find them by.
+const (
+	SumOfSquaresRegion = "workload.SumOfSquares"
+	DigestRegion       = "workload.Digest"
+)
+
 // A U128 is an unsigned 128-bit integer: the sums of the CPU task do not fit
 // in a uint64 (SumOfSquares(5_000_000) is 41,666,654,166,667,500,000, past
 // uint64's 18,446,744,073,709,551,615). U128 values compare with ==.
@@ -51,7 +61,12 @@ const maxSquareBase = 1 << 32
 // is a plain loop on purpose: it takes time in proportion to n and does
 // nothing but compute, so it is CPU-bound. It panics if n is negative or
 // n > 2^32 (where i*i would overflow), with a message that says so.
+//
+// Each call is one region of Go's execution tracer, of type
+// SumOfSquaresRegion, so a trace shows when and where each task ran. When no
+// trace is being recorded the region costs next to nothing.
 func SumOfSquares(n int) U128 {
+	defer trace.StartRegion(context.Background(), SumOfSquaresRegion).End()
 	if n < 0 || n > maxSquareBase {
 		panic(fmt.Sprintf("workload.SumOfSquares(%d): n must be in [0, 2^32]", n))
 	}

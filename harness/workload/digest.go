@@ -1,6 +1,10 @@
 package workload
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"runtime/trace"
+)
 
 // The capstone kata (11, "choose") mixes the two kinds of work: it downloads
 // the 160 pages (I/O-bound: waiting for the server) and then computes a
@@ -26,7 +30,11 @@ const DigestRounds = 250
 // It is not a cryptographic hash: it is the katas' stand-in for real CPU
 // work on a page (parsing, indexing, checksumming). It is safe for
 // concurrent use (it only reads body). It panics if rounds is negative.
+//
+// Each call is one region of Go's execution tracer, of type DigestRegion
+// (see SumOfSquares).
 func Digest(body []byte, rounds int) uint64 {
+	defer trace.StartRegion(context.Background(), DigestRegion).End()
 	if rounds < 0 {
 		panic(fmt.Sprintf("workload.Digest: rounds = %d: must be 0 or more", rounds))
 	}

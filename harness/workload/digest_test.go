@@ -59,3 +59,14 @@ func BenchmarkDigest(b *testing.B) {
 		workload.Digest(big, workload.DigestRounds)
 	}
 }
+
+// BenchmarkDigestEmpty measures a call that does no work (no body, no
+// rounds): what each call costs beyond its work, the execution tracer's
+// region included when no trace is being recorded.
+func BenchmarkDigestEmpty(b *testing.B) {
+	var sink uint64
+	for b.Loop() {
+		sink ^= workload.Digest(nil, 0)
+	}
+	_ = sink
+}

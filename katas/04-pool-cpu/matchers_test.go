@@ -2,34 +2,42 @@ package poolcpu_test
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
+
+	"github.com/concurrency-katas/go-katas/harness/cputrace"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
-// doTheWorkOf succeeds if a CPU time is at least baseline ÷ ratio: the pool
-// did the loop's work. Its failure explains what less CPU time for the same
-// sums means.
-func doTheWorkOf(baseline time.Duration, ratio float64) types.GomegaMatcher {
-	return gcustom.MakeMatcher(func(got time.Duration) (bool, error) {
-		return got > 0 && float64(baseline)/float64(got) < ratio, nil
-	}).WithTemplate("{{call .Data .Actual}}", func(got time.Duration) string {
-		return sameWorkMessage(baseline, ratio, got)
+// runSumsAtOnce succeeds if Go's execution tracer saw exactly count calls of
+// workload.SumOfSquares and, at its peak, exactly peak of them running at the
+// same moment. bound says where peak comes from, for the message.
+func runSumsAtOnce(count, peak int, bound string) types.GomegaMatcher {
+	return gcustom.MakeMatcher(func(rec *cputrace.Recording) (bool, error) {
+		return len(rec.Tasks(workload.SumOfSquaresRegion)) == count && rec.PeakRunning(workload.SumOfSquaresRegion) == peak, nil
+	}).WithTemplate("{{call .Data .Actual}}", func(rec *cputrace.Recording) string {
+		return atOnceMessage(count, peak, bound, rec)
 	})
 }
 
-func sameWorkMessage(baseline time.Duration, ratio float64, got time.Duration) string {
-	less := 0.0
-	if got > 0 {
-		less = float64(baseline) / float64(got)
+func atOnceMessage(count, peak int, bound string, rec *cputrace.Recording) string {
+	seen := describeRun(rec)
+	tasks, got := len(rec.Tasks(workload.SumOfSquaresRegion)), rec.PeakRunning(workload.SumOfSquaresRegion)
+	var means string
+	switch {
+	case tasks != count:
+		means = fmt.Sprintf("%d numbers need %d calls of workload.SumOfSquares, one per number, in every run: fewer means a shortcut\n"+
+			"(the closed form instead of the CPU task), results kept from an earlier call, or numbers left out.\n"+
+			"A CPU benchmark must do the work it measures. See the README, \"Task 2: FindSums\".", count, count)
+	case got < peak:
+		means = "Fewer at once means the sums ran one after another: one worker, a loop of your own in FindSums\n" +
+			"instead of Map, or workers that take turns (a lock held around the task).\n" +
+			"See the README, \"The pool\" and \"Measuring\"."
+	default:
+		means = "More at once than Go has processors for cannot happen unless the code raised GOMAXPROCS again:\n" +
+			"leave runtime.GOMAXPROCS to the caller. See the README, \"GOMAXPROCS\"."
 	}
-	return fmt.Sprintf("Expected the pool to do the loop's work on one core: at least the loop's %v of CPU time ÷ %.2f (so more than %v);\n"+
-		"it used %v: %.2f× less.\n"+
-		"On one core the pool has the same sums to compute and one processor to compute them with, so it\n"+
-		"cannot be faster, and it cannot need less CPU time. Less means it computed less: a shortcut (the closed form instead of\n"+
-		"workload.SumOfSquares), results cached between calls, or fewer numbers than asked for.\n"+
-		"See the README, \"GOMAXPROCS\".",
-		baseline.Round(time.Millisecond), ratio, time.Duration(float64(baseline)/ratio).Round(time.Millisecond),
-		got.Round(time.Millisecond), less)
+	return fmt.Sprintf("Expected %d calls of workload.SumOfSquares with %d running at the same moment (%s);\n"+
+		"Go's execution tracer saw %s.\n%s", count, peak, bound, seen, means)
 }

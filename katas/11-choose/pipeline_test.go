@@ -3,6 +3,7 @@ package choose_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing/synctest"
 	"time"
 
@@ -11,8 +12,10 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/cputrace"
 	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
@@ -117,6 +120,39 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 					"receive bodies from one channel (README, \"Which tool for which stage\").", plan.Digesters, atOnce))
 		})
 	}, SpecTimeout(harness.SpecTimeout))
+
+	It("computes its digests in parallel: Go's execution tracer sees min(Digesters, GOMAXPROCS) running at the same moment", func(ctx SpecContext) {
+		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
+		DeferCleanup(srv.Close)
+		site := web.NewSite(srv)
+		urls := fakeserver.SitesN(srv.URL, 40) // 20 big pages
+		plan := choose.Plan{Downloaders: 8, Digesters: 3}
+		// About 1 ms of CPU per big page (4 under -race): long enough for
+		// digests to overlap, short enough for a very busy machine.
+		digest := func(body []byte) uint64 { return workload.Digest(body, workload.DigestRounds/5) }
+		var pages []choose.Page
+		var err error
+		rec, traceErr := cputrace.Record(func() { pages, err = choose.Run(ctx, site.NewSession, urls, plan, digest) })
+		Expect(traceErr).NotTo(HaveOccurred(), "this spec records your run with Go's execution tracer, which records one trace at a time:\n"+
+			"run it without go test -trace")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(done(pages)).To(HaveLen(len(urls)), "every page is Done")
+		want := min(plan.Digesters, runtime.GOMAXPROCS(0))
+		digests := rec.Tasks(workload.DigestRegion)
+		goroutines := map[int64]bool{}
+		for _, d := range digests {
+			goroutines[d.Goroutine] = true
+		}
+		peak := rec.PeakRunning(workload.DigestRegion)
+		Expect(len(digests) == len(urls) && peak == want).To(BeTrue(), fmt.Sprintf(
+			"Expected %d digests (one per page) with %d running at the same moment: min(Digesters %d, GOMAXPROCS %d).\n"+
+				"Go's execution tracer saw %d call(s) of the digest on %d goroutine(s), at most %d running at once, on %d processor(s).\n"+
+				"Fewer at once means the digests took turns: one digester, a lock held around the digest, or digests\n"+
+				"done one after another after the downloads; a count other than one per page means pages digested\n"+
+				"twice or not at all. Start plan.Digesters goroutines that receive bodies from one channel and\n"+
+				"call digest on each, with nothing shared held meanwhile (README, \"Which tool for which stage\").",
+			len(urls), want, plan.Digesters, runtime.GOMAXPROCS(0), len(digests), len(goroutines), peak, len(rec.ProcsUsed(workload.DigestRegion))))
+	}, SpecTimeout(harness.SpecTimeout)) // well under 1 s under -race; many seconds on a very busy machine
 
 	It("starts the first digest when the first page arrives, while the other requests are still in flight", func(SpecContext) {
 		harness.Virtual(func() {
