@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"go/format"
 	"io"
@@ -27,24 +26,14 @@ import (
 //
 //	kata trace [-ref] [-open] N
 func (r *runner) traceCmd(args []string) error {
-	fs := flag.NewFlagSet("trace", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := r.flags()
 	ref := fs.Bool("ref", false, "trace the reference solution instead of your code")
 	open := fs.Bool("open", false, "start `go tool trace` on the trace (only on a terminal)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{"trace: " + err.Error()}
-	}
-	if fs.NArg() != 1 {
-		return usageError{"trace takes one kata number: make trace N=4 (or N=11)"}
-	}
-	katas, err := discoverKatas(r.root)
+	katas, _, err := r.parse(fs, args, oneKata)
 	if err != nil {
 		return err
 	}
-	k, err := findKata(katas, fs.Arg(0))
-	if err != nil {
-		return err
-	}
+	k := katas[0]
 	src, ok := traceSources[k.Num]
 	if !ok {
 		return usageError{fmt.Sprintf("trace works for the CPU katas 04 and 11, not %s: the others wait for the network, which the execution tracer shows as idle processors", k.Dir)}

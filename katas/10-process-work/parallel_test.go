@@ -102,14 +102,14 @@ func parallelMessage(count, workers int, loopCPU time.Duration, spans []proc.Tas
 	switch {
 	case len(spans) < count:
 		b.WriteString("Fewer tasks than numbers: some sums were not computed by the workers (computed in this process,\n" +
-			"or not at all). Send one sum-of-squares task per number to the pool. See the README, \"Task 2: the CPU task on processes\".")
+			"or not at all). Send one sum-of-squares task per number to the pool. See the README, \"Task 2: SumsInProcesses: the CPU task on processes\".")
 	case peak < workers:
 		fmt.Fprintf(&b, "At most %d at once means the tasks went to the pool a few at a time: one Map per number waits\n"+
 			"for each answer before sending the next. Hand all the tasks to the pool in one Map.\n"+
 			"See the README, \"Measuring\".", peak)
 	default:
 		b.WriteString("Too little CPU time in the workers means they did not compute the sums: a task that answers\n" +
-			"without the work. See the README, \"Task 2: the CPU task on processes\".")
+			"without the work. See the README, \"Task 2: SumsInProcesses: the CPU task on processes\".")
 	}
 	return b.String()
 }
