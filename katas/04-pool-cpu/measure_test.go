@@ -3,7 +3,6 @@ package poolcpu_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/cputrace"
 	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/04-pool-cpu"
@@ -85,21 +85,6 @@ func traced(ctx context.Context) *cputrace.Recording {
 	return rec
 }
 
-// loadAverage returns the machine's load average over the last minute
-// (how many threads wanted a core, on average), or -1 where there is no
-// /proc/loadavg.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return -1
-	}
-	var load float64
-	if _, err := fmt.Sscan(string(b), &load); err != nil {
-		return -1
-	}
-	return load
-}
-
 // busyNote says, in a sentence, whether the machine was too busy for a
 // wall-clock figure to mean much: more threads wanting a core than it has,
 // or one goroutine per core (the reference, if measured: referenceSpeedUp
@@ -149,7 +134,7 @@ var _ = Describe("Task 3: measuring", func() {
 				"one goroutine per core %v, %.2f×). Go's execution tracer saw %d sums running at once at most, on %d processor(s).\n%s",
 			measureWorkers, measuredCount, speedUp, taken, best["loop"].Round(time.Millisecond), best["pool"].Round(time.Millisecond),
 			best["reference"].Round(time.Millisecond), machine, rec.PeakRunning(workload.SumOfSquaresRegion),
-			len(rec.ProcsUsed(workload.SumOfSquaresRegion)), busyNote(loadAverage(), machine)))
+			len(rec.ProcsUsed(workload.SumOfSquaresRegion)), busyNote(harness.LoadAverage(), machine)))
 	}, SpecTimeout(90*time.Second)) // 3 rounds of about 0.5 s each; on a very busy machine 15 s each, and fewer rounds
 
 	It("with GOMAXPROCS=1, runs one sum at a time: the goroutines take turns on one processor", func(ctx SpecContext) {
@@ -183,7 +168,7 @@ var _ = Describe("Task 3: measuring", func() {
 			"with GOMAXPROCS=1 your pool ran its %d sums on %d goroutine(s), one at a time on 1 processor: %.2f× the loop's speed\n"+
 				"(best of %d: loop %v, pool %v). %s",
 			measuredCount, len(goroutines), float64(loop)/float64(pooled), taken, loop.Round(time.Millisecond), pooled.Round(time.Millisecond),
-			busyNote(loadAverage(), 0)))
+			busyNote(harness.LoadAverage(), 0)))
 	}, SpecTimeout(90*time.Second)) // as above
 })
 

@@ -2,7 +2,6 @@ package processwork_test
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
 
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/proc"
 )
 
@@ -114,24 +114,10 @@ func parallelMessage(count, workers int, loopCPU time.Duration, spans []proc.Tas
 	return b.String()
 }
 
-// loadAverage returns the machine's load average over the last minute, or
-// -1 where there is no /proc/loadavg.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return -1
-	}
-	var load float64
-	if _, err := fmt.Sscan(string(b), &load); err != nil {
-		return -1
-	}
-	return load
-}
-
 // busyNote says whether the machine was too busy for the speed-up to mean
 // much.
 func busyNote(speedUp float64) string {
-	load := loadAverage()
+	load := harness.LoadAverage()
 	switch {
 	case runtime.NumCPU() < 2:
 		return "This machine has 1 CPU: processes take turns on it, and no speed-up is possible."
