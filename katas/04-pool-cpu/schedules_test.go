@@ -154,7 +154,7 @@ func (c *doneHookCtx) Done() <-chan struct{} {
 }
 
 var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
-	It("runs exactly workers tasks at once where workers differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
+	It("keeps as many tasks running as workers says, where that differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
 		withGOMAXPROCS(3)
 		for _, workers := range []int{1, runtime.NumCPU() + 3 + 2} {
 			harness.Virtual(func() {

@@ -39,7 +39,7 @@ func goRun(ctx context.Context, newSession func() *web.Session, urls []string, p
 }
 
 var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
-	It("runs exactly Digesters digests at once where Digesters differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
+	It("keeps as many digests running as plan.Digesters says, where that differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
 		setGOMAXPROCS(3)
 		for _, digesters := range []int{1, runtime.NumCPU() + 3 + 2} {
 			harness.Virtual(func() {
