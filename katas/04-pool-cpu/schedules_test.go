@@ -21,8 +21,10 @@ import (
 
 // These specs steer the schedule: inside harness.Virtual, synctest.Wait
 // returns once every goroutine of the run is blocked, so "how many tasks
-// are running now" has one exact answer, and a context the spec wraps
-// decides the instant a cancel lands. No clock is read.
+// are running now" has one exact answer; a context the spec wraps decides
+// the instant a cancel lands; a stack dump tells a blocked worker from one
+// that polls. No clock decides a verdict: the watchdog only bounds a wait
+// for what a correct pool does at once.
 
 // withGOMAXPROCS sets runtime.GOMAXPROCS for the running spec only.
 func withGOMAXPROCS(n int) {
@@ -126,11 +128,13 @@ func (c *errHookCtx) Err() error {
 }
 
 // A doneHookCtx cancels itself inside the first Done call made after a task
-// has finished, once every other goroutine of the run is blocked: the
-// goroutine that hands out numbers then meets a worker waiting for one and
-// a context that is done at the same instant. If hold is not nil, that
-// Done call instead waits until hold is closed (the hand-out is held up),
-// and held is closed when it starts to wait.
+// has finished, once every other goroutine of the kata's code is blocked:
+// the goroutine that hands out numbers then meets a worker waiting for one
+// and a context that is done at the same instant. (Goroutines that never
+// block, polling, are noted in spinning after the watchdog, and the cancel
+// comes all the same.) If hold is not nil, that Done call instead waits
+// until hold is closed (the hand-out is held up), and held is closed when
+// it starts to wait.
 type doneHookCtx struct {
 	context.Context
 	cancel   context.CancelFunc
@@ -138,6 +142,7 @@ type doneHookCtx struct {
 	hold     <-chan struct{}
 	held     chan struct{}
 	fired    atomic.Bool
+	spinning []string
 }
 
 func (c *doneHookCtx) Done() <-chan struct{} {
@@ -146,11 +151,24 @@ func (c *doneHookCtx) Done() <-chan struct{} {
 			close(c.held)
 			<-c.hold
 		} else {
-			synctest.Wait()
+			c.spinning = awaitBlocked()
 			c.cancel()
 		}
 	}
 	return c.Context.Done()
+}
+
+// awaitBlocked waits until every goroutine of the kata's code but the
+// caller is blocked, and returns those still running after the watchdog.
+func awaitBlocked() []string {
+	deadline := time.Now().Add(watchdog)
+	for {
+		spinning := pollingGoroutines()
+		if len(spinning) == 0 || time.Now().After(deadline) {
+			return spinning
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
 }
 
 var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
@@ -228,10 +246,10 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("starts no task after the cancel even when a worker is waiting for a number at that instant (20 schedules)", func(SpecContext) {
+	It("starts no task after the cancel even when a worker is waiting for a number at that instant (20 schedules)", func(sctx SpecContext) {
 		for trial := range 20 {
-			harness.Virtual(func() {
-				cctx, cancel := context.WithCancel(context.Background())
+			func() {
+				cctx, cancel := context.WithCancel(sctx)
 				defer cancel()
 				c := &countingTask{ctx: cctx}
 				ctx := &doneHookCtx{Context: cctx, cancel: cancel, finished: func() bool {
@@ -239,6 +257,7 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 					return finished > 0
 				}}
 				o := <-goMap(ctx, numbersUpTo(10), 2, c.task)
+				Expect(ctx.spinning).To(BeEmpty(), busyMessage(ctx.spinning))
 				started, _, _, _, after := c.snapshot()
 				Expect(after).To(BeZero(),
 					"trial %d: %d task(s) started after the context was cancelled. At the cancel a worker was waiting for its\n"+
@@ -249,7 +268,7 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 					Expect(o.err).To(MatchError(context.Canceled), "trial %d: the run was cancelled: return ctx's error", trial)
 				}
 				Expect(o.results).To(Equal(prefix(started)), "trial %d: return the results of the longest finished run from the first number", trial)
-			})
+			}()
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -273,32 +292,33 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 		}
 		// A worker that blocks on the channel shows as waiting in a stack dump; a
 		// worker that polls (select with default, in a loop) never does.
-		deadline := time.Now().Add(watchdog)
-		spinning := pollingGoroutines()
-		for len(spinning) > 0 && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-			spinning = pollingGoroutines()
-		}
+		spinning := awaitBlocked()
 		release.Do(func() { close(hold) })
 		o := <-out
-		Expect(spinning).To(BeEmpty(),
-			"no number could be handed out for %v, and %d goroutine(s) of your package were still running (never blocked):\n%s\n"+
-				"A worker with nothing to do must block (for i := range jobs, or a select without default):\n"+
-				"a loop that polls the channel with select { case i := <-jobs: ... default: } burns a whole core\n"+
-				"while it waits, and steals it from the workers that compute. See the README, \"The pool\".",
-			watchdog, len(spinning), strings.Join(spinning, "\n"))
+		Expect(spinning).To(BeEmpty(), busyMessage(spinning))
 		Expect(o.err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
+// busyMessage explains goroutines that never blocked while they had nothing
+// to do.
+func busyMessage(spinning []string) string {
+	return fmt.Sprintf("no number could be handed out for %v, and %d goroutine(s) of your package were still running (never blocked):\n%s\n"+
+		"A worker with nothing to do must block (for i := range jobs, or a select without default):\n"+
+		"a loop that polls the channel with select { case i := <-jobs: ... default: } burns a whole core\n"+
+		"while it waits, and steals it from the workers that compute. See the README, \"The pool\".",
+		watchdog, len(spinning), strings.Join(spinning, "\n"))
+}
+
 // pollingGoroutines returns the headers and first frames of the goroutines
 // running the kata's code (not the specs') that are running or runnable:
-// not blocked.
+// not blocked. The caller's own goroutine, always running, is left out.
 func pollingGoroutines() []string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	_, others, _ := strings.Cut(string(buf), "\n\n") // the caller's goroutine comes first
+	for _, g := range strings.Split(others, "\n\n") {
 		header, _, _ := strings.Cut(g, "\n")
 		if !strings.Contains(g, "katas/04-pool-cpu.") {
 			continue
