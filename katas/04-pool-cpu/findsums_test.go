@@ -23,7 +23,14 @@ var _ = Describe("Task 2: FindSums", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a number SumOfSquares cannot take, naming it and its index, before computing anything", func(ctx SpecContext) {
-		_, err := poolcpu.FindSums(ctx, []int{10, 20, -1, 30}, 2)
+		// First on a cancelled context, where Map computes nothing: a FindSums
+		// that does not check gives the context's error here instead of
+		// crashing the whole run with SumOfSquares's panic on a worker.
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := poolcpu.FindSums(cctx, []int{10, 20, -1, 30}, 2)
+		Expect(err).NotTo(MatchError(context.Canceled), "-1 reached Map unchecked: check every number (0 <= n <= 2^32) before Map, or a worker panics")
+		_, err = poolcpu.FindSums(ctx, []int{10, 20, -1, 30}, 2)
 		Expect(err).To(MatchError(And(ContainSubstring("-1"), ContainSubstring("[2]"))),
 			"name the bad number and its index, as in numbers[2] = -1; SumOfSquares panics on it, and a panic\n"+
 				"on a worker goroutine crashes the whole program")

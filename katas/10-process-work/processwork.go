@@ -50,7 +50,9 @@ func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]wor
 // "download": each process uses the Session its initializer made) and
 // returns the size of each body, in the order of urls. A nil pool or ctx is
 // an error that names it ("pool", "ctx"); an empty urls returns an empty
-// slice; the pool's errors (which name the URL) come back wrapped (%w).
+// slice; the pool's errors (which name the URL) come back wrapped (%w). A
+// worker's answer that is not a number is an error that names the URL and
+// quotes the answer (%q).
 //
 // Task 3.
 func DownloadInProcesses(ctx context.Context, pool *proc.Pool, urls []string) ([]int, error) {

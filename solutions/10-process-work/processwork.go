@@ -51,11 +51,14 @@ func ParseSums(values []string) ([]workload.U128, error) {
 
 // SumsInProcesses computes workload.SumOfSquares of each number on the pool's
 // worker processes, all at once (one Map), and returns the sums in order. A
-// nil pool or ctx is an error; an empty numbers returns an empty slice and
-// runs nothing; the pool's errors come back wrapped (%w).
+// nil pool or ctx is an error that names it; an empty numbers returns an
+// empty slice and runs nothing; the pool's errors come back wrapped (%w).
 func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]workload.U128, error) {
-	if pool == nil || ctx == nil {
-		return nil, errors.New("SumsInProcesses: nil pool or ctx")
+	if pool == nil {
+		return nil, errors.New("SumsInProcesses: pool is nil: pass the pool the caller made (proc.NewPool)")
+	}
+	if ctx == nil {
+		return nil, errors.New("SumsInProcesses: ctx is nil: pass the caller's context")
 	}
 	if len(numbers) == 0 {
 		return []workload.U128{}, nil
@@ -70,11 +73,16 @@ func SumsInProcesses(ctx context.Context, pool *proc.Pool, numbers []int) ([]wor
 // DownloadInProcesses downloads urls on the pool's worker processes (task
 // "download": each process uses the Session its initializer made) and
 // returns the size of each body, in the order of urls. A nil pool or ctx is
-// an error; an empty urls returns an empty slice; the pool's errors (which
-// name the URL) come back wrapped (%w).
+// an error that names it; an empty urls returns an empty slice; the pool's
+// errors (which name the URL) come back wrapped (%w). A worker's answer
+// that is not a number is an error that names the URL and quotes the
+// answer (%q).
 func DownloadInProcesses(ctx context.Context, pool *proc.Pool, urls []string) ([]int, error) {
-	if pool == nil || ctx == nil {
-		return nil, errors.New("DownloadInProcesses: nil pool or ctx")
+	if pool == nil {
+		return nil, errors.New("DownloadInProcesses: pool is nil: pass the pool the caller made (proc.NewPool)")
+	}
+	if ctx == nil {
+		return nil, errors.New("DownloadInProcesses: ctx is nil: pass the caller's context")
 	}
 	if len(urls) == 0 {
 		return []int{}, nil
