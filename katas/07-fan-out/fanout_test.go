@@ -173,7 +173,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			}
 			failedURL := srv.URL + failed.RequestURI
 			Expect(elapsed).To(match.TakeExactly(latency),
-				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the shared context on the first error. See README, \"First error cancels the rest\"")
+				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the context derived from ctx on the first error, and pass that derived context\n"+
+					"(not ctx itself) to every DownloadSite, so that cancelling it ends the requests in flight. See README, \"First error cancels the rest\"")
 			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500), not a cancellation it caused; got %v", err)
 			Expect(err).To(MatchError(ContainSubstring(failedURL)), "the error names the URL that failed")
