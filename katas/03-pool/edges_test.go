@@ -180,7 +180,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 				}
 
 				pages, _ := pool.DownloadAll(ctx, site.NewSession, fakeserver.SitesN(srv.URL, 40), workers)
-				open := site.SessionsOpen() // at the instant of return: nothing has had a chance to run since
+				open := site.SessionsOpen() // at the instant of return, before the spec waits for anything
 				atReturn := slices.Clone(pages)
 				Expect(open).To(BeZero(),
 					"%s: at the instant DownloadAll returned, %d session(s) were still open: it returned before its\n"+

@@ -46,7 +46,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				}
 
 				pages, _ := fanout.DownloadAll(ctx, client, urls)
-				atReturn := slices.Clone(pages) // at the instant of return: nothing has had a chance to run since
+				atReturn := slices.Clone(pages) // at the instant of return, before the spec waits for anything
 				Expect(atReturn).To(HaveLen(len(urls)), "%s: one Page per URL", c.name)
 				for i, p := range atReturn {
 					Expect(p.URL).To(Equal(urls[i]),
