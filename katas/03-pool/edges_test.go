@@ -99,9 +99,9 @@ var _ = Describe("Task 4: results in input order", func() {
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, repeated ones too")
 			for i, url := range urls {
 				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
-					"pages[%d] must be the page of urls[%d]; the list holds each URL several times, so finding a\n"+
-						"result's place by its URL (slices.Index) fills the first copy only: hand out indexes, not URLs.\n"+
-						"See README, \"map keeps the order\"", i, i)
+					"pages[%d] must be the page of urls[%d], whatever order the downloads finish in; the list holds each\n"+
+						"URL several times, so finding a result's place by its URL (slices.Index) fills the first copy only:\n"+
+						"hand out indexes, not URLs, and write pages[i]. See README, \"map keeps the order\"", i, i)
 			}
 			Expect(srv.Stats().Requests).To(Equal(len(urls)), "each entry of the list is downloaded once, repeated ones too")
 		})

@@ -81,8 +81,9 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, repeated ones too")
 			for i, url := range urls {
 				Expect(pages[i]).To(Equal(fanout.Page{URL: url, Size: wantSize(url)}),
-					"pages[%d] must be the page of urls[%d]; the list holds each URL several times, so finding a\n"+
-						"result's place by its URL (slices.Index) fills the first copy only: give each goroutine its index.\n"+
+					"pages[%d] must be the page of urls[%d], whatever order the downloads finish in; the list holds each\n"+
+						"URL several times, so finding a result's place by its URL (slices.Index) fills the first copy only:\n"+
+						"give each goroutine its index and write pages[i].\n"+
 						"See README, \"Results by index\"", i, i)
 			}
 			Expect(srv.Stats().Requests).To(Equal(len(urls)), "a goroutine per entry of the list, repeated ones too")

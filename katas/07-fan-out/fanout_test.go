@@ -176,8 +176,13 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the context derived from ctx on the first error, and pass that derived context\n"+
 					"(not ctx itself) to every DownloadSite, so that cancelling it ends the requests in flight. See README, \"First error cancels the rest\"")
 			var httpErr *web.HTTPError
-			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500), not a cancellation it caused; got %v", err)
+			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500: return it, or wrap it with %%w, not %%v, so that\nerrors.As finds the *web.HTTPError), not a cancellation it caused; got %v", err)
 			Expect(err).To(MatchError(ContainSubstring(failedURL)), "the error names the URL that failed")
+			if i := slices.Index(urls, failedURL); i >= 0 && i < len(pages) && pages[i].Err != nil {
+				Expect(err).To(MatchError(pages[i].Err),
+					"DownloadAll returns the first error, the one of the page that failed (%s), not the error of a request it\n"+
+						"cancelled (that one only wraps it): keep the first error (context.Cause, or a sync.Once), not the last", failedURL)
+			}
 			expectNoGoroutineLeft(baseline)
 			for _, sp := range srv.Stats().Spans {
 				if sp.Seq != failed.Seq {
