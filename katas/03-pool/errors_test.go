@@ -32,7 +32,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 			Expect(site.SessionsOpen()).To(BeZero(), "every worker must have ended and closed its session before DownloadAll returns, even after an error: wait for them (wg.Wait)")
 			bad := faultedURL(srv)
-			Expect(bad).NotTo(BeEmpty(), "the server answered no request with 500 (a harness problem, not yours)")
+			Expect(bad).NotTo(BeEmpty(), "the server answered no request with 500: the run ended before its 12th request, with the error %v\n(\"Session used by two goroutines at once\" means the workers share a Session; see README, \"One session per worker\")", err)
 			Expect(err).To(MatchError(ContainSubstring(bad)), "return the first error: the one that names the URL the server answered 500")
 			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "the first error is the 500 (*web.HTTPError), not a cancellation it caused in another worker")

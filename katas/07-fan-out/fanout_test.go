@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -188,10 +189,17 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			}
 			failedURL := srv.URL + failed.RequestURI
 			Expect(elapsed).To(match.TakeExactly(latency),
-				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the shared context on the first error. See README, \"First error cancels the rest\"")
+				"the run must end when the first download fails (after one latency), not when the slow others would have finished (16 latencies): cancel the context derived from ctx on the first error, and pass that derived context\n"+
+					"(not ctx itself) to every DownloadSite, so that cancelling it ends the requests in flight. See README, \"First error cancels the rest\"")
 			var httpErr *web.HTTPError
-			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500), not a cancellation it caused; got %v", err)
+			Expect(errors.As(err, &httpErr)).To(BeTrue(), "DownloadAll returns the first error itself (the 500: return it, or wrap it with %%w, not %%v, so that\nerrors.As finds the *web.HTTPError), not a cancellation it caused; got %v", err)
 			Expect(err).To(MatchError(ContainSubstring(failedURL)), "the error names the URL that failed")
+			for _, u := range urls {
+				Expect(u != failedURL && strings.Contains(err.Error(), "GET "+u+":")).To(BeFalse(),
+					"DownloadAll returned the error of a request it cancelled (%s), which only wraps the first error:\n"+
+						"return the first error, the one of the page that failed (%s): keep the first (context.Cause, or a\n"+
+						"sync.Once), not the last; got %v", u, failedURL, err)
+			}
 			expectNoGoroutineLeft(baseline)
 			for _, sp := range srv.Stats().Spans {
 				if sp.Seq != failed.Seq {
