@@ -1,5 +1,5 @@
 // mutant: runs every task on its own goroutine, in parallel; Yield is runtime.Gosched
-// killed-by: runs one task body at a time, so tasks share plain variables safely
+// killed-by: lets a task that never yields starve the others
 
 // Package eventloop is kata 05: a cooperative event loop, built by you.
 //
