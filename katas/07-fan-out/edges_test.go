@@ -94,10 +94,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			// One call fails after one latency; the other's pages trickle in
 			// over 16 latencies and must all arrive.
-			fails := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(
-				fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 4},
-				fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
-			))
+			fails := slowServerFailingAt(4)
 			defer fails.Close()
 			slow := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.SlowBodyFault}))
 			defer slow.Close()

@@ -167,10 +167,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		harness.Virtual(func() {
 			// Request 50 fails after one latency; every other page trickles in
 			// over 16 latencies (a slow body), so only cancellation ends the run early.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(
-				fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 50},
-				fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
-			))
+			srv := slowServerFailingAt(50)
 			defer srv.Close()
 			client := web.NewSite(srv).NewClient()
 			urls := fakeserver.SitesN(srv.URL, 100)

@@ -122,3 +122,14 @@ func cpuWatchdog(start, budget time.Duration) {
 		}
 	}()
 }
+
+// slowServerFailingAt starts an in-memory server on which request n answers
+// 500 after one latency while every other body trickles in over 16
+// latencies (a slow body), so only cancellation ends a run early. Start it
+// inside the bubble and close it there.
+func slowServerFailingAt(n int) *fakeserver.Server {
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(
+		fakeserver.Fault{Kind: fakeserver.StatusFault, Request: n},
+		fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
+	))
+}
