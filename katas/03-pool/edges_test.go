@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing/synctest"
 	"time"
 
@@ -163,10 +164,16 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			name     string
 			deadline time.Duration
 			fault    []fakeserver.Fault
+			// slowStart holds each newSession call this long: the deadline
+			// then passes while every worker is still starting, so a
+			// DownloadAll that stops waiting when ctx is done returns
+			// before its workers have even made their sessions.
+			slowStart time.Duration
 		}{
-			{"at a deadline", 3*latency + latency/2, nil},
-			{"after an error", 0, []fakeserver.Fault{{Kind: fakeserver.StatusFault, Request: 8}}},
-			{"done", 0, nil},
+			{"at a deadline, while the workers are still starting", latency / 2, nil, latency},
+			{"at a deadline", 3*latency + latency/2, nil, 0},
+			{"after an error", 0, []fakeserver.Fault{{Kind: fakeserver.StatusFault, Request: 8}}, 0},
+			{"done", 0, nil, 0},
 		} {
 			harness.Virtual(func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(c.fault...))
@@ -179,9 +186,24 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 					defer cancel()
 				}
 
-				pages, _ := pool.DownloadAll(ctx, site.NewSession, fakeserver.SitesN(srv.URL, 40), workers)
-				open := site.SessionsOpen() // at the instant of return, before the spec waits for anything
+				newSession := site.NewSession
+				var starting atomic.Int64 // newSession calls not yet returned
+				if c.slowStart > 0 {
+					newSession = func() *web.Session {
+						starting.Add(1)
+						defer starting.Add(-1)
+						time.Sleep(c.slowStart)
+						return site.NewSession()
+					}
+				}
+				pages, _ := pool.DownloadAll(ctx, newSession, fakeserver.SitesN(srv.URL, 40), workers)
+				// At the instant of return, before the spec waits for anything:
+				stillStarting, open := starting.Load(), site.SessionsOpen()
 				atReturn := slices.Clone(pages)
+				Expect(stillStarting).To(BeZero(),
+					"%s: at the instant DownloadAll returned, %d worker(s) were still inside newSession: it returned\n"+
+						"before its workers had even started. Wait for every worker (wg.Wait) before returning, on every\n"+
+						"path: also when ctx is done. See README, \"Stopping: the first error, and the caller's context\"", c.name, stillStarting)
 				Expect(open).To(BeZero(),
 					"%s: at the instant DownloadAll returned, %d session(s) were still open: it returned before its\n"+
 						"workers had ended. Wait for every worker (wg.Wait) before returning, on every path: also when\n"+
