@@ -98,7 +98,7 @@ func (r *runner) runRounds(ctx context.Context, k kata, m mutant, dir, logDir, n
 	}
 	bin := filepath.Join(dir, name+".test")
 	_ = os.Remove(bin)
-	args := []string{"test", "-c", "-race", "-overlay=" + ov, "-o", bin, "."}
+	args := []string{"test", "-c", "-race", proofLinkFlags, "-overlay=" + ov, "-o", bin, "."}
 	code, out, err := runProgramLogged(ctx, "go", k.path(r.root), filepath.Join(logDir, name+"-build.log"), args)
 	if err != nil || code != 0 || !isFile(bin) {
 		return fmt.Sprintf("build failed: %s", lastLines(out, 3))

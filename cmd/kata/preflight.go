@@ -28,7 +28,7 @@ func (r *runner) preflightChecks() []*check {
 			return r.goCheck(ctx, c, "vet", "go vet ./... is clean", "vet", "./...")
 		}},
 		{Group: group, Name: "library specs", run: func(ctx context.Context, c *check) verdict {
-			v := r.goCheck(ctx, c, "libs", "fakeserver and harness specs pass", "test", "-race", "./fakeserver/...", "./harness/...")
+			v := r.goCheck(ctx, c, "libs", "fakeserver and harness specs pass", "test", "-race", proofLinkFlags, "./fakeserver/...", "./harness/...")
 			// Specs that ran and failed may pass on a retry alone; a build failure will not.
 			c.reported = !v.OK && strings.Contains(c.Output, "--- FAIL")
 			return v

@@ -44,6 +44,13 @@ type check struct {
 // so that two proof runs never share the two cores while they measure.
 const timingLabel = "timing"
 
+// proofLinkFlags leaves DWARF out of the test binaries the maintainer's
+// commands link (the proof links one per mutant, about 280 in make test).
+// DWARF is for debuggers: the race detector, goleak and Ginkgo read file and
+// line from the runtime's own tables, which -w keeps. It makes each link
+// about a third quicker (1.1 s instead of 1.6 s for kata 03's test binary).
+const proofLinkFlags = "-ldflags=-w"
+
 // proofCmd is `dev proof [-j N] [-timeout D] [N...]`.
 func (r *runner) proofCmd(args []string) error { return r.prove(args, false) }
 
@@ -321,7 +328,7 @@ func (r *runner) goTestKata(ctx context.Context, c *check, k kata, what string, 
 	_ = os.MkdirAll(filepath.Dir(reportPath), 0o755)
 	_ = os.Remove(reportPath) // never read a stale report
 
-	args := []string{"test", "-race", "-count=1"}
+	args := []string{"test", "-race", "-count=1", proofLinkFlags}
 	if overlay != nil {
 		p, err := writeOverlay(r.root, base, overlay)
 		if err != nil {

@@ -199,7 +199,7 @@ func (r *runner) buildStressBinary(ctx context.Context, k kata, bin, logPath str
 		return fail("%v", err)
 	}
 	_ = os.Remove(bin)
-	args := []string{"test", "-c", "-race", "-overlay=" + p, "-o", bin, "."}
+	args := []string{"test", "-c", "-race", proofLinkFlags, "-overlay=" + p, "-o", bin, "."}
 	code, out, err := runProgramLogged(ctx, "go", k.path(r.root), logPath, args)
 	switch {
 	case err != nil:
