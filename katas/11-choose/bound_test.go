@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
@@ -26,10 +27,64 @@ const (
 	maxRounds    = 3
 )
 
+// The figures of Task 6 on virtual time: each digest takes boundCost of
+// virtual time, so the CPU stage alone takes ⌈160 ÷ boundDigesters⌉ ×
+// boundCost = 2 s, exactly, whatever the machine is doing.
+const (
+	boundDigesters = 4
+	boundCost      = 50 * time.Millisecond
+)
+
 var _ = Describe("Task 6: within the bound", func() {
+	It("runs within 1.3× of the ideal on virtual time, where each digest takes its time too: max(I/O bound, latency + CPU bound)", func(ctx SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+			defer srv.Close()
+			urls := fakeserver.Sites(srv.URL)
+			// A digest that sleeps stands for CPU work: on virtual time the
+			// Digesters goroutines then cost what CPU work would on that many
+			// cores, and no load can stretch it.
+			digest := func(body []byte) uint64 {
+				time.Sleep(boundCost)
+				return cheap(body)
+			}
+			cpuBound := time.Duration(ceilDiv(len(urls), boundDigesters)) * boundCost
+			// Downloaders for half the CPU bound, by ChoosePlan's rule: the
+			// I/O stage is not the bottleneck, and a run whose stages do not
+			// overlap takes I/O + CPU, about 1.4× the ideal.
+			downloaders := downloadersFor(len(urls), latency, cpuBound/2)
+			ioBound := time.Duration(ceilDiv(len(urls), downloaders)) * latency
+			ideal := max(ioBound, latency+cpuBound)
+
+			start := time.Now()
+			pages, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls,
+				choose.Plan{Downloaders: downloaders, Digesters: boundDigesters}, digest)
+			took := time.Since(start)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(done(pages)).To(HaveLen(len(urls)), "every page is Done")
+			ratio := float64(took) / float64(ideal)
+			AddReportEntry("Task 6: the bound on virtual time", fmt.Sprintf(
+				"Plan{Downloaders: %d, Digesters: %d}, 160 pages at %v, each digest %v: I/O bound %v, CPU bound %v, ideal %v; the run took %v (%.2f×)",
+				downloaders, boundDigesters, latency, boundCost, ioBound, cpuBound, ideal, took, ratio))
+			Expect(ratio).To(BeNumerically("<=", maxRatio), fmt.Sprintf(
+				"Expected the run to take at most %.1f× the ideal on virtual time, %v; it took %v (%.2f×).\n"+
+					"Here each digest takes %v, so the CPU stage alone is ⌈160 ÷ %d⌉ × %v = %v and the I/O stage alone\n"+
+					"⌈160 ÷ %d⌉ × %v = %v; the ideal is the slower stage, plus the first page's latency: %v.\n"+
+					"Near %v (their sum) means the stages took turns: downloads stopped while the digests ran, or\n"+
+					"the digests waited for a whole batch. The digesters must take each body as it arrives while\n"+
+					"the downloaders go on. Near %v means one digester did all the work. See the README, \"Pipelines\".",
+				maxRatio, ideal, took, ratio, boundCost, boundDigesters, boundCost, cpuBound,
+				downloaders, latency, ioBound, ideal, ioBound+cpuBound, latency+time.Duration(len(urls))*boundCost))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	// The lesson's measurement: the same pipeline on real loopback, with
+	// real CPU work, compared with what this machine can do right now. It
+	// prints its table and checks the results; the wall-clock ratio is a
+	// figure to read, not a verdict (the spec above is the verdict).
 	// Its budget: up to 3 rounds of about 2.5 s each, more on a loaded
 	// machine, and up to 3 × the best + 1 s for a run far too slow.
-	It("runs within 1.3× of the best: max(I/O bound, latency + CPU bound) or a plain pipeline, measured in the same run", Label("timing"), func(ctx SpecContext) {
+	It("measures the run on real loopback against the best this machine can do right now, and prints the figures", Label("timing"), func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(boundLatency))
 		DeferCleanup(srv.Close)
 		site := web.NewSite(srv)
@@ -110,24 +165,27 @@ var _ = Describe("Task 6: within the bound", func() {
 			ratios[i] = r.ratio()
 		}
 		// A machine whose cores are busy with other work cannot measure a
-		// pipeline: the digests on P goroutines, with no I/O at all, then take
-		// far longer than their share of a sequential run, and the run's
-		// ratio is noise. Say so rather than fail a correct pipeline.
-		if slices.Min(ratios) > maxRatio && !slices.ContainsFunc(measured, quietRound) {
-			Skip(fmt.Sprintf("the machine is too busy to measure the bound: in every round the digests on %d goroutines "+
-				"took more than %.0f× CPU seq÷P (the cores were not theirs); the best run took %.2f× its best.\n\n%s\n"+
-				"Rerun on a quieter machine.", cores(), busyFactor, slices.Min(ratios), report()))
+		// pipeline: the digests on P goroutines, with no I/O at all, then
+		// take far longer than their share of a sequential run, and the
+		// ratio is noise. The report says so.
+		switch {
+		case slices.Min(ratios) <= maxRatio:
+			report = func() string {
+				return fmt.Sprintf("%s\nThe closest round took %.2f× its best: within %.1f×.", table(measured), slices.Min(ratios), maxRatio)
+			}
+		case !slices.ContainsFunc(measured, quietRound):
+			report = func() string {
+				return fmt.Sprintf("%s\nThe closest round took %.2f× its best, but the machine was too busy for the figure to mean much:\n"+
+					"in every round the digests on %d goroutines took more than %.0f× CPU seq÷P (the cores were not theirs).\n"+
+					"Run it again on a quieter machine to see your pipeline's own figure.", table(measured), slices.Min(ratios), cores(), busyFactor)
+			}
+		default:
+			report = func() string {
+				return fmt.Sprintf("%s\nThe closest round took %.2f× its best, more than %.1f×: the stages may not overlap well on real\n"+
+					"work (see the README, \"Measuring\"), or the machine was busy; the spec on virtual time is the verdict.",
+					table(measured), slices.Min(ratios), maxRatio)
+			}
 		}
-		Expect(slices.Min(ratios)).To(BeNumerically("<=", maxRatio), fmt.Sprintf(
-			"Expected the run to take at most %.1f× its best time in one of %d rounds; the closest took %.2f×:\n\n%s\n\n"+
-				"The ideal is the slower stage at its best: the I/O stage cannot beat ⌈160 ÷ D⌉ latencies\n"+
-				"(D requests at once); the CPU stage cannot start before the first page arrives (one latency),\n"+
-				"nor beat the digests on %d goroutines with no I/O at all. The best is the ideal, or the spec's\n"+
-				"own plain pipeline if that took longer (on a busy machine the HTTP work takes processors too).\n"+
-				"A run near the sum of the two, not their maximum, means the stages did not overlap (the\n"+
-				"digests waited for every download); a run near CPU seq means one digester did all the work.\n"+
-				"See the README, \"Measuring\" and \"Pipelines\".",
-			maxRatio, len(measured), slices.Min(ratios), report(), cores()))
 	}, SpecTimeout(60*time.Second))
 })
 
