@@ -15,6 +15,7 @@ J    ?= 2
 # one links while two run (measured: 4 min 33 s instead of 6 min 4 s, a second run in one clone).
 TEST_J := $(if $(filter command line,$(origin J)),$(J),3)
 RUNS ?= 20
+SEEDS ?= 5
 ROUNDS ?=
 PROCS ?=
 comma := ,
@@ -37,7 +38,7 @@ ARGS_WORDS = $(foreach a,$(value ARGS),$(call q,$(a)))
 # nothing to do still costs a few tenths of a second on every make kata.
 KATA_SRC := $(shell find cmd internal harness fakeserver -name '*.go' ! -name '*_test.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets
+.PHONY: help list kata solution mutant mutants proof test check-format vet bench tool clean stress budgets orders
 .PHONY: progress next hint watch reset grade classroom classroom-workflow
 .PHONY: timeline trace compare examples-io examples-cpu
 .PHONY: mutant-edit mutant-save mutant-new
@@ -125,6 +126,9 @@ test: tool ## everything CI runs: gofmt, go vet, library specs, the proof of eve
 
 stress: tool ## every solution (or N='1 3') RUNS=20 times with every core busy; any failure fails
 	@$(KATA) dev stress -runs $(RUNS) $(N)
+
+orders: tool ## every spec of every solution (or N='1 3') run alone, and in SEEDS=5 fixed random orders
+	@$(KATA) dev orders -seeds $(SEEDS) -j $(J) $(N)
 
 budgets: tool ## measure make kata N=k (warm, goal 3 s) and make test on 2 cores (goal 5 min)
 	@$(KATA) dev budgets

@@ -60,6 +60,7 @@ func devCommands() []*command {
 		{"dev proof", "[-j 2] [-timeout 10m]", "[N...]", "make proof [N='1 3'] [J=2]", "the solution passes, the stub fails, every mutant is killed", (*runner).proofCmd},
 		{"dev test", "[-j 2] [-timeout 10m]", "", "make test [J=2]", "what CI runs: gofmt, go vet, the library specs, the whole proof", (*runner).testCmd},
 		{"dev stress", "[-runs 20] [-timeout 5m] [-load=true]", "[N...]", "make stress [N='3 4'] [RUNS=20]", "every solution -runs times with every core busy; any failure fails", (*runner).stressCmd},
+		{"dev orders", "[-seeds 5] [-j 2] [-timeout 5m]", "[N...]", "make orders [N='3 4'] [SEEDS=5]", "every spec of every solution alone, and each kata's specs in -seeds fixed random orders", (*runner).ordersCmd},
 		{"dev budgets", "", "", "make budgets", "measure make kata N=k (goal 3 s) and make test on 2 cores (goal 5 min)", (*runner).budgetsCmd},
 		{"dev check-format", "", "", "make check-format", "list the .go files that gofmt would change", (*runner).checkFormatCmd},
 		{"dev vet", "", "", "make vet", "go vet ./...", (*runner).vetCmd},
