@@ -14,6 +14,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 // clientRead GETs url with c and returns the body, read whole and closed.
@@ -73,7 +74,7 @@ var _ = Describe("Client", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers bad input and a 500 with errors that name the URL", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.New, fakeserver.WithLatency(0),
+		srv, site := servertest.NewSite(fakeserver.New, fakeserver.WithLatency(0),
 			fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 1}))
 		c := site.NewClient()
 		DeferCleanup(c.Close)
