@@ -50,7 +50,11 @@ func (r *runner) traceCmd(args []string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	bin, err := r.buildTraceProgram(ctx, k, *ref)
+	bin, err := r.buildKataProgram(ctx, k, *ref, "trace", "./"+tracedDir+"/"+k.Dir)
+	var buildErr *verBuildError
+	if errors.As(err, &buildErr) {
+		return fmt.Errorf("%v\nFix it (make kata N=%d shows the same errors), or trace the reference: make trace N=%d REF=1", buildErr, k.Num, k.Num)
+	}
 	if err != nil {
 		return err
 	}
@@ -133,45 +137,6 @@ func (r *runner) openTraceViewer(path string) error {
 	fmt.Fprintf(r.stdout, "Started go tool trace (process %d): it opens your browser; its address is in %s.\nStop it with: kill %d\n",
 		cmd.Process.Pid, relTo(r.root, logPath), cmd.Process.Pid)
 	return cmd.Process.Release()
-}
-
-// buildTraceProgram builds the program that runs kata k's CPU work under
-// the tracer (over the reference solution if ref), without the race
-// detector: the picture is of the real speed.
-func (r *runner) buildTraceProgram(ctx context.Context, k kata, ref bool) (string, error) {
-	name := k.Dir
-	if ref {
-		name += "-solution"
-	}
-	dir := filepath.Join(r.root, ".kata", "trace", name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "trace")
-	args := []string{"build", "-o", bin}
-	if ref {
-		ov, err := k.solutionOverlay(r.root)
-		if err != nil {
-			return "", err
-		}
-		ovPath, err := writeOverlay(r.root, k.Dir+"-trace-solution", ov)
-		if err != nil {
-			return "", err
-		}
-		args = append(args, "-overlay="+ovPath)
-	}
-	cmd := exec.CommandContext(ctx, "go", append(args, "./"+tracedDir+"/"+k.Dir)...)
-	cmd.Dir = r.root
-	cmd.Env = kataEnv()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("kata %s does not build:\n%s\nFix it (make kata N=%d shows the same errors), or trace the reference: make trace N=%d REF=1",
-				k.Dir, strings.TrimSpace(string(out)), k.Num, k.Num)
-		}
-		return "", err
-	}
-	return bin, nil
 }
 
 // tracedKatas are the katas `kata trace` has a program for: its main
