@@ -29,10 +29,8 @@ func isDone(c *web.Call) bool {
 var _ = Describe("Begin and Call", func() {
 	It("has many Calls of one Session in flight at once, all begun from one goroutine", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(100 * time.Millisecond))
+			defer closeBoth()
 
 			const n = 12
 			urls := fakeserver.SitesN(srv.URL, n)
@@ -58,10 +56,8 @@ var _ = Describe("Begin and Call", func() {
 
 	It("closes Done when the call has finished, and Body then returns at once", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(time.Second))
+			defer closeBoth()
 			c := s.Begin(context.Background(), srv.URL+fakeserver.SmallPath)
 			time.Sleep(999 * time.Millisecond)
 			Expect(isDone(c)).To(BeFalse())
@@ -132,10 +128,8 @@ var _ = Describe("Begin and Call", func() {
 
 		It("ends when its context is cancelled: errors.Is(err, context.Canceled)", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-				defer srv.Close()
-				s := web.NewSite(srv).NewSession()
-				defer s.Close()
+				srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(time.Second))
+				defer closeBoth()
 				ctx, cancel := context.WithCancel(context.Background())
 				url := srv.URL + fakeserver.BigPath
 				a, b := s.Begin(ctx, url), s.Begin(context.Background(), url)

@@ -72,11 +72,9 @@ var _ = Describe("Session", func() {
 
 	It("reuses exactly one connection for sequential Gets, an error's answer included (virtual time)", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0),
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(0),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 503, Request: 2}))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			defer closeBoth()
 			for i, u := range fakeserver.SitesN(srv.URL, 10) {
 				_, err := read(context.Background(), s, u)
 				if i == 1 {
@@ -188,10 +186,8 @@ var _ = Describe("Session", func() {
 
 	It("ends a Get when its context is cancelled: errors.Is(err, context.Canceled), the URL named once", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(time.Second))
+			defer closeBoth()
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(10*time.Millisecond, cancel)
 			url := srv.URL + fakeserver.BigPath
@@ -205,10 +201,8 @@ var _ = Describe("Session", func() {
 
 	It("ends a Get at its context's deadline: errors.Is(err, context.DeadlineExceeded)", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+			defer closeBoth()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -220,10 +214,8 @@ var _ = Describe("Session", func() {
 
 	It("may be handed from goroutine to goroutine through a channel", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(100 * time.Millisecond))
+			defer closeBoth()
 			baton := make(chan *web.Session, 1)
 			var wg sync.WaitGroup
 			for _, u := range fakeserver.SitesN(srv.URL, 4) {
@@ -246,10 +238,8 @@ var _ = Describe("Session", func() {
 
 	It("returns ErrConcurrentUse to a second goroutine calling Get while a Get is in flight", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Request: 1}))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Request: 1}))
+			defer closeBoth()
 			url := srv.URL + fakeserver.BigPath
 
 			ctx, cancel := context.WithCancel(context.Background())

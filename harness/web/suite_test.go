@@ -15,6 +15,19 @@ import (
 
 func TestWeb(t *testing.T) { harness.RunSuite(t, "harness/web") }
 
+// sessionInBubble is for a spec inside harness.Virtual: an in-memory server
+// and a Session of it, closed by the returned func. Defer it: a bubble must
+// see its goroutines end before it returns, so DeferCleanup would close
+// them too late.
+func sessionInBubble(opts ...fakeserver.Option) (*fakeserver.Server, *web.Session, func()) {
+	srv := fakeserver.NewInMemory(opts...)
+	s := web.NewSite(srv).NewSession()
+	return srv, s, func() {
+		s.Close()
+		srv.Close()
+	}
+}
+
 // read GETs url with s and returns the body, read whole and closed.
 func read(ctx context.Context, s *web.Session, url string) ([]byte, error) {
 	resp, err := s.Get(ctx, url)
