@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"errors"
-	"io"
 	"sync"
 	"testing/synctest"
 	"time"
@@ -16,16 +15,6 @@ import (
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
-
-// clientRead GETs url with c and returns the body, read whole and closed.
-func clientRead(ctx context.Context, c *web.Client, url string) ([]byte, error) {
-	resp, err := c.Get(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
-}
 
 var _ = Describe("Client", func() {
 	It("serves many goroutines at once as one session, and Close ends its connections", func(SpecContext) {
@@ -43,7 +32,7 @@ var _ = Describe("Client", func() {
 			start := time.Now()
 			for i, u := range urls {
 				wg.Go(func() {
-					body, err := clientRead(context.Background(), c, u)
+					body, err := read(context.Background(), c, u)
 					if err == nil && len(body) != len(page(u[len(srv.URL):])) {
 						err = errors.New("short body")
 					}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"net/http"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -28,9 +29,14 @@ func sessionInBubble(opts ...fakeserver.Option) (*fakeserver.Server, *web.Sessio
 	}
 }
 
-// read GETs url with s and returns the body, read whole and closed.
-func read(ctx context.Context, s *web.Session, url string) ([]byte, error) {
-	resp, err := s.Get(ctx, url)
+// A getter is what read needs of a Session or a Client.
+type getter interface {
+	Get(ctx context.Context, url string) (*http.Response, error)
+}
+
+// read GETs url with g and returns the body, read whole and closed.
+func read(ctx context.Context, g getter, url string) ([]byte, error) {
+	resp, err := g.Get(ctx, url)
 	if err != nil {
 		return nil, err
 	}
@@ -39,9 +45,9 @@ func read(ctx context.Context, s *web.Session, url string) ([]byte, error) {
 }
 
 // mustRead is read that expects success.
-func mustRead(ctx context.Context, s *web.Session, url string) []byte {
+func mustRead(ctx context.Context, g getter, url string) []byte {
 	GinkgoHelper()
-	body, err := read(ctx, s, url)
+	body, err := read(ctx, g, url)
 	Expect(err).NotTo(HaveOccurred())
 	return body
 }
