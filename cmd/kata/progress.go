@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 )
@@ -38,7 +35,7 @@ func (r *runner) progressCmd(args []string) error {
 // run: they are "not started". junit names each kata's JUnit report ("": none).
 // Ctrl-C or SIGTERM stops the run: the error is then exit status 130.
 func (r *runner) runAll(katas []kata, jobs int, what string, junit func(kata) string) ([]kataResult, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	results := make([]kataResult, len(katas))
 	line := newProgressLine(r.stderr, len(katas))
@@ -212,7 +209,7 @@ func (r *runner) nextCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	for _, k := range katas {
 		res, err := r.currentResult(ctx, k)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,7 +44,7 @@ func (r *runner) timelineCmd(args []string) error {
 		return err
 	}
 	todo := timelinePlan(katas, picked, *ref, *baseline)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	var runs []timeline.Run
 	var names []string

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -37,7 +35,7 @@ func (r *runner) traceCmd(args []string) error {
 	if !tracedKatas[k.Num] {
 		return usageError{fmt.Sprintf("trace works for the CPU katas 04 and 11, not %s: the others wait for the network, which the execution tracer shows as idle processors", k.Dir)}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := untilInterrupted()
 	defer stop()
 
 	name := fmt.Sprintf("%02d", k.Num)
