@@ -1,7 +1,6 @@
 package fakeserver_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"sync"
@@ -88,17 +87,7 @@ func BenchmarkAddedLatencyAt160(b *testing.B) {
 		for _, u := range urls {
 			wg.Go(func() {
 				began := time.Now()
-				req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
-				resp, err := client.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, err = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if err != nil {
-					b.Error(err)
-				}
+				fetch(b, client, u)
 				extra := time.Since(began) - latency
 				mu.Lock()
 				clientSum += extra

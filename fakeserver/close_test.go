@@ -12,6 +12,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 var _ = Describe("Close", func() {
@@ -25,10 +26,10 @@ var _ = Describe("Close", func() {
 		{"sending a slow body", []fakeserver.Option{fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.SlowBodyFault, Delay: time.Hour})}},
 	}
 
-	for _, nw := range networks {
+	for _, nw := range servertest.Networks {
 		for _, tc := range inFlight {
-			It("returns in under a second with 100 requests "+tc.name+", "+nw.name+", and leaves no goroutine", func(ctx SpecContext) {
-				srv := nw.start(tc.opts...)
+			It("returns in under a second with 100 requests "+tc.name+", "+nw.Name+", and leaves no goroutine", func(ctx SpecContext) {
+				srv := nw.Start(tc.opts...)
 				DeferCleanup(srv.Close)
 				client := srv.Client()
 				DeferCleanup(client.CloseIdleConnections)
@@ -60,8 +61,8 @@ var _ = Describe("Close", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 		}
 
-		It("may be called twice, and afterwards requests fail, "+nw.name, func(ctx SpecContext) {
-			srv, client := serve(nw.start, fakeserver.WithLatency(0))
+		It("may be called twice, and afterwards requests fail, "+nw.Name, func(ctx SpecContext) {
+			srv, client := serve(nw.Start, fakeserver.WithLatency(0))
 			mustGet(ctx, client, srv.URL+fakeserver.BigPath)
 			srv.Close()
 			srv.Close()
@@ -71,8 +72,8 @@ var _ = Describe("Close", func() {
 			Expect(srv.Stats().Requests).To(Equal(1), "what was seen is still there after Close")
 		}, SpecTimeout(harness.SpecTimeout))
 
-		It("can be called from many goroutines at once, "+nw.name, func(ctx SpecContext) {
-			srv, client := serve(nw.start, fakeserver.WithLatency(time.Hour))
+		It("can be called from many goroutines at once, "+nw.Name, func(ctx SpecContext) {
+			srv, client := serve(nw.Start, fakeserver.WithLatency(time.Hour))
 			go func() { _, _, _ = get(ctx, client, srv.URL+fakeserver.BigPath) }()
 			Eventually(func() int { return srv.Stats().InFlight }).Should(Equal(1))
 			var wg sync.WaitGroup

@@ -13,6 +13,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 // statuses requests each URL in turn and returns the statuses.
@@ -26,24 +27,24 @@ func statuses(ctx context.Context, client *http.Client, urls []string) []int {
 }
 
 var _ = Describe("Faults", func() {
-	for _, nw := range networks {
-		Context(nw.name, func() {
+	for _, nw := range servertest.Networks {
+		Context(nw.Name, func() {
 			It("StatusFault answers 500 by default, with a body that says it is on purpose", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
-				var fresh freshConns
-				status, body := mustGet(fresh.trace(ctx), client, srv.URL+fakeserver.BigPath)
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
+				var fresh servertest.FreshConns
+				status, body := mustGet(fresh.Trace(ctx), client, srv.URL+fakeserver.BigPath)
 				Expect(status).To(Equal(http.StatusInternalServerError))
 				Expect(string(body)).To(ContainSubstring("Internal Server Error (a fault set on purpose)"))
 				sp := srv.Stats().Spans[0]
 				Expect(sp.Fault).To(Equal(fakeserver.StatusFault))
 				Expect(sp.Status).To(Equal(500))
 				// Reuse is exact on virtual time (below); here, the count.
-				mustGet(fresh.trace(ctx), client, srv.URL+fakeserver.BigPath)
-				Expect(srv.Stats().Connections).To(Equal(fresh.count()), "the server counts the connections the client opened")
+				mustGet(fresh.Trace(ctx), client, srv.URL+fakeserver.BigPath)
+				Expect(srv.Stats().Connections).To(Equal(fresh.Count()), "the server counts the connections the client opened")
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("StatusFault answers the code it is given", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 503}))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 503}))
 				status, body := mustGet(ctx, client, srv.URL+fakeserver.SmallPath)
 				Expect(status).To(Equal(http.StatusServiceUnavailable))
 				Expect(string(body)).To(ContainSubstring("Service Unavailable"))
@@ -51,7 +52,7 @@ var _ = Describe("Faults", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("ResetFault closes the connection without an answer: the client gets an error", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault}))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault}))
 				_, _, err := get(ctx, client, srv.URL+fakeserver.BigPath)
 				Expect(err).To(HaveOccurred())
 				Expect(srv.Stats().Spans).To(HaveLen(1), "the span is recorded before the connection is closed")
@@ -62,7 +63,7 @@ var _ = Describe("Faults", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("TruncateFault sends half the body: reading it fails with an unexpected EOF", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.TruncateFault}))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.TruncateFault}))
 				resp, err := client.Get(srv.URL + fakeserver.BigPath)
 				Expect(err).NotTo(HaveOccurred())
 				defer resp.Body.Close()
@@ -81,7 +82,7 @@ var _ = Describe("Faults", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("HangFault never answers: the request ends at the client's deadline", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 				reqCtx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 				defer cancel()
 				deadline, _ := reqCtx.Deadline()
@@ -103,10 +104,8 @@ var _ = Describe("Faults", func() {
 	Describe("on virtual time", func() {
 		It("StatusFault keeps the connection open: the next request reuses it", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
+				defer closeBoth()
 				status, _ := mustGet(context.Background(), client, srv.URL+fakeserver.BigPath)
 				Expect(status).To(Equal(http.StatusInternalServerError))
 				mustGet(context.Background(), client, srv.URL+fakeserver.BigPath)
@@ -116,10 +115,8 @@ var _ = Describe("Faults", func() {
 
 		It("SlowBodyFault sends the body in 16 chunks, the latency apart by default: latency + 15 × latency", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(100*time.Millisecond), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.SlowBodyFault}))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(100*time.Millisecond), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.SlowBodyFault}))
+				defer closeBoth()
 				start := time.Now()
 				status, body := mustGet(context.Background(), client, srv.URL+fakeserver.BigPath)
 				Expect(time.Since(start)).To(Equal(100*time.Millisecond + 15*100*time.Millisecond))
@@ -137,11 +134,9 @@ var _ = Describe("Faults", func() {
 
 		It("SlowBodyFault uses its own Delay: 15 × delay after the latency, the first chunk at once", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(100*time.Millisecond),
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(100*time.Millisecond),
 					fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.SlowBodyFault, Delay: 10 * time.Millisecond}))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				defer closeBoth()
 				start := time.Now()
 				resp, err := client.Get(srv.URL + fakeserver.SmallPath)
 				Expect(err).NotTo(HaveOccurred())
@@ -156,11 +151,9 @@ var _ = Describe("Faults", func() {
 
 		It("SlowBodyFault stops when the client gives up mid-body", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(0),
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(0),
 					fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.SlowBodyFault, Delay: 100 * time.Millisecond}))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				defer closeBoth()
 				ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
 				defer cancel()
 				_, body, err := get(ctx, client, srv.URL+fakeserver.BigPath)
@@ -176,10 +169,8 @@ var _ = Describe("Faults", func() {
 
 		It("HangFault ends exactly at the client's deadline", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(50*time.Millisecond), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(50*time.Millisecond), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+				defer closeBoth()
 				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 				defer cancel()
 				start := time.Now()
@@ -196,11 +187,9 @@ var _ = Describe("Faults", func() {
 
 		It("HangFault ends exactly at an http.Client's Timeout too", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-				defer srv.Close()
-				client := srv.Client()
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+				defer closeBoth()
 				client.Timeout = 2 * time.Second
-				defer client.CloseIdleConnections()
 				start := time.Now()
 				_, _, err := get(context.Background(), client, srv.URL+fakeserver.BigPath)
 				Expect(err).To(HaveOccurred())

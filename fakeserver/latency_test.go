@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"testing/synctest"
 	"time"
 
@@ -50,10 +49,8 @@ var _ = Describe("Latency", func() {
 
 	It("takes exactly the latency per request on virtual time", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(100 * time.Millisecond))
+			defer closeBoth()
 
 			start := time.Now()
 			mustGet(context.Background(), client, srv.URL+fakeserver.BigPath)
@@ -73,10 +70,8 @@ var _ = Describe("Latency", func() {
 
 	It("answers at once with zero latency, on virtual time", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(0))
+			defer closeBoth()
 			start := time.Now()
 			mustGet(context.Background(), client, srv.URL+fakeserver.BigPath)
 			Expect(time.Since(start)).To(BeZero())
@@ -90,10 +85,8 @@ var _ = Describe("Latency", func() {
 		run := func(n int, opts ...fakeserver.Option) []time.Duration {
 			var lats []time.Duration
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(opts...)
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				srv, client, closeBoth := serveInBubble(opts...)
+				defer closeBoth()
 				for _, u := range fakeserver.SitesN(srv.URL, n) {
 					mustGet(context.Background(), client, u)
 				}
@@ -127,15 +120,9 @@ var _ = Describe("Latency", func() {
 			seq := run(8, fakeserver.WithLatency(0), fakeserver.WithJitter(time.Second, 7))
 			var conc []time.Duration
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithJitter(time.Second, 7))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
-				var wg sync.WaitGroup
-				for _, u := range fakeserver.SitesN(srv.URL, 8) {
-					wg.Go(func() { mustGet(context.Background(), client, u) })
-				}
-				wg.Wait()
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(0), fakeserver.WithJitter(time.Second, 7))
+				defer closeBoth()
+				getAll(context.Background(), client, fakeserver.SitesN(srv.URL, 8))
 				st := srv.Stats()
 				Expect(st.PeakInFlight).To(Equal(8))
 				conc = latencies(st)
@@ -147,10 +134,8 @@ var _ = Describe("Latency", func() {
 	Describe("cancellation", func() {
 		It("ends the wait when the client cancels, at that very moment on virtual time", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-				defer srv.Close()
-				client := srv.Client()
-				defer client.CloseIdleConnections()
+				srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(time.Second))
+				defer closeBoth()
 
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()

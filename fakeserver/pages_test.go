@@ -11,13 +11,14 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 var _ = Describe("Pages", func() {
-	for _, nw := range networks {
-		Context(nw.name, func() {
+	for _, nw := range servertest.Networks {
+		Context(nw.Name, func() {
 			It("serves the big page: 10282 bytes, the same every time", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0))
 				status, first := mustGet(ctx, client, srv.URL+fakeserver.BigPath)
 				Expect(status).To(Equal(http.StatusOK))
 				Expect(first).To(HaveLen(fakeserver.BigSize))
@@ -30,7 +31,7 @@ var _ = Describe("Pages", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("serves the small page: 275 bytes, with its Content-Length", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0))
 				resp, err := client.Get(srv.URL + fakeserver.SmallPath)
 				Expect(err).NotTo(HaveOccurred())
 				defer resp.Body.Close()
@@ -46,7 +47,7 @@ var _ = Describe("Pages", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("answers 404 with a message naming the path and the two pages for any other path", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0))
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0))
 				status, body := mustGet(ctx, client, srv.URL+"/nope?n=1")
 				Expect(status).To(Equal(http.StatusNotFound))
 				Expect(string(body)).To(ContainSubstring("no page at /nope"))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 const (
@@ -22,16 +23,10 @@ const (
 var _ = Describe("Stats", func() {
 	It("counts requests and paths, and an exact peak in flight of 7 for 7 concurrent clients", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(time.Second))
+			defer closeBoth()
 
-			var wg sync.WaitGroup
-			for _, u := range fakeserver.SitesN(srv.URL, 7) {
-				wg.Go(func() { mustGet(context.Background(), client, u) })
-			}
-			wg.Wait()
+			getAll(context.Background(), client, fakeserver.SitesN(srv.URL, 7))
 			st := srv.Stats()
 			Expect(st.Requests).To(Equal(7))
 			Expect(st.PeakInFlight).To(Equal(7))
@@ -52,9 +47,9 @@ var _ = Describe("Stats", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
-	for _, nw := range networks {
-		It("has recorded a request's span by the time its client has the whole answer, "+nw.name, func(ctx SpecContext) {
-			srv, client := serve(nw.start, fakeserver.WithLatency(0), fakeserver.WithFaults(
+	for _, nw := range servertest.Networks {
+		It("has recorded a request's span by the time its client has the whole answer, "+nw.Name, func(ctx SpecContext) {
+			srv, client := serve(nw.Start, fakeserver.WithLatency(0), fakeserver.WithFaults(
 				fakeserver.Fault{Kind: fakeserver.SlowBodyFault, Delay: time.Microsecond, Every: 3},
 				fakeserver.Fault{Kind: fakeserver.StatusFault, Every: 5},
 			))
@@ -75,10 +70,8 @@ var _ = Describe("Stats", func() {
 
 	It("sees InFlight while requests wait", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(time.Second))
+			defer closeBoth()
 			var wg sync.WaitGroup
 			for _, u := range fakeserver.SitesN(srv.URL, 3) {
 				wg.Go(func() { mustGet(context.Background(), client, u) })
@@ -93,19 +86,19 @@ var _ = Describe("Stats", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
-	for _, nw := range networks {
-		Context(nw.name, func() {
+	for _, nw := range servertest.Networks {
+		Context(nw.Name, func() {
 			It("counts the connections of many sequential requests of one keep-alive client as the client opened them", func(ctx SpecContext) {
-				srv, client := serve(nw.start, fakeserver.WithLatency(0))
-				var fresh freshConns
+				srv, client := serve(nw.Start, fakeserver.WithLatency(0))
+				var fresh servertest.FreshConns
 				for _, u := range fakeserver.SitesN(srv.URL, 20) {
-					mustGet(fresh.trace(ctx), client, u)
+					mustGet(fresh.Trace(ctx), client, u)
 				}
 				st := srv.Stats()
 				Expect(st.Requests).To(Equal(20))
-				Expect(st.Connections).To(Equal(fresh.count()), "one, unless net/http gave up on reusing one (see freshConns)")
+				Expect(st.Connections).To(Equal(fresh.Count()), "one, unless net/http gave up on reusing one (see servertest.FreshConns)")
 				Expect(st.PeakInFlight).To(Equal(1))
-				Expect(st.SessionsPerConn()).To(HaveLen(fresh.count()), "every connection opened carried requests")
+				Expect(st.SessionsPerConn()).To(HaveLen(fresh.Count()), "every connection opened carried requests")
 				for i, sp := range st.Spans {
 					Expect(sp.Conn).To(BeNumerically(">=", 1), "span %d", i)
 					if i > 0 {
@@ -115,19 +108,19 @@ var _ = Describe("Stats", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("sees a new connection per client", func(ctx SpecContext) {
-				srv := nw.start(fakeserver.WithLatency(0))
+				srv := nw.Start(fakeserver.WithLatency(0))
 				DeferCleanup(srv.Close)
-				var fresh freshConns
+				var fresh servertest.FreshConns
 				for range 3 {
 					client := srv.Client()
 					DeferCleanup(client.CloseIdleConnections)
-					before := fresh.count()
-					mustGet(fresh.trace(ctx), client, srv.URL+fakeserver.BigPath)
-					Expect(fresh.count()).To(Equal(before+1), "a new client has no connection to reuse")
-					mustGet(fresh.trace(ctx), client, srv.URL+fakeserver.SmallPath)
-					Expect(srv.Stats().Connections).To(Equal(fresh.count()))
+					before := fresh.Count()
+					mustGet(fresh.Trace(ctx), client, srv.URL+fakeserver.BigPath)
+					Expect(fresh.Count()).To(Equal(before+1), "a new client has no connection to reuse")
+					mustGet(fresh.Trace(ctx), client, srv.URL+fakeserver.SmallPath)
+					Expect(srv.Stats().Connections).To(Equal(fresh.Count()))
 				}
-				Expect(srv.Stats().SessionsPerConn()).To(HaveLen(fresh.count()))
+				Expect(srv.Stats().SessionsPerConn()).To(HaveLen(fresh.Count()))
 				for conn, n := range srv.Stats().SessionsPerConn() {
 					Expect(n).To(Equal(1), "no header: the one session \"\" on connection %d", conn)
 				}
@@ -181,10 +174,8 @@ var _ = Describe("Stats", func() {
 		harness.Virtual(func() {
 			// Jitter makes later requests finish first; Spans and Order stay
 			// in the order the requests arrived.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithJitter(time.Second, 3))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(0), fakeserver.WithJitter(time.Second, 3))
+			defer closeBoth()
 			urls := fakeserver.SitesN(srv.URL, 6)
 			for i, u := range urls {
 				go mustGet(context.Background(), client, u)
@@ -215,10 +206,8 @@ var _ = Describe("Stats", func() {
 
 	It("gives the peak per session: 1 for a session used in turn, 3 for one used 3 at a time", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(100 * time.Millisecond))
+			defer closeBoth()
 			url := srv.URL + fakeserver.SmallPath
 			var wg sync.WaitGroup
 			wg.Go(func() {
@@ -304,11 +293,9 @@ var _ = Describe("Stats", func() {
 
 	It("forgets everything on ResetStats, and counts requests from 1 again", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second),
+			srv, client, closeBoth := serveInBubble(fakeserver.WithLatency(time.Second),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: http.StatusTeapot, Request: 2}))
-			defer srv.Close()
-			client := srv.Client()
-			defer client.CloseIdleConnections()
+			defer closeBoth()
 			url := srv.URL + fakeserver.SmallPath
 			mustGet(context.Background(), client, url, sess, "a")
 			status, _ := mustGet(context.Background(), client, url, sess, "b")

@@ -4,8 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptrace"
-	"sync/atomic"
+	"sync"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -17,18 +16,6 @@ import (
 
 func TestFakeserver(t *testing.T) { harness.RunSuite(t, "fakeserver") }
 
-// A network is one of the two ways to run a Server.
-type network struct {
-	name  string
-	start func(...fakeserver.Option) *fakeserver.Server
-}
-
-// networks are both: real TCP on loopback and net.Pipe in memory.
-var networks = []network{
-	{"on loopback", fakeserver.New},
-	{"in memory", fakeserver.NewInMemory},
-}
-
 // serve starts a server and a client for it; both are closed after the spec
 // (before its leak check).
 func serve(start func(...fakeserver.Option) *fakeserver.Server, opts ...fakeserver.Option) (*fakeserver.Server, *http.Client) {
@@ -38,6 +25,29 @@ func serve(start func(...fakeserver.Option) *fakeserver.Server, opts ...fakeserv
 	DeferCleanup(client.CloseIdleConnections)
 	DeferCleanup(srv.Close)
 	return srv, client
+}
+
+// serveInBubble is serve for a spec inside harness.Virtual: an in-memory
+// server and a client for it, closed by the returned func. Defer it: a
+// bubble must see its goroutines end before it returns, so DeferCleanup
+// would close them too late.
+func serveInBubble(opts ...fakeserver.Option) (*fakeserver.Server, *http.Client, func()) {
+	srv := fakeserver.NewInMemory(opts...)
+	client := srv.Client()
+	return srv, client, func() {
+		client.CloseIdleConnections()
+		srv.Close()
+	}
+}
+
+// getAll GETs every url at once, each from its own goroutine, and returns
+// when all the answers are read.
+func getAll(ctx context.Context, client *http.Client, urls []string) {
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Go(func() { mustGet(ctx, client, u) })
+	}
+	wg.Wait()
 }
 
 // get sends a GET for url with the given header name/value pairs, reads the
@@ -66,23 +76,3 @@ func mustGet(ctx context.Context, client *http.Client, url string, header ...str
 	Expect(err).NotTo(HaveOccurred())
 	return status, body
 }
-
-// freshConns counts, from the client's side, the requests sent on a
-// connection never used before (httptrace: GotConn not Reused). Outside
-// virtual time net/http does not always reuse an idle connection: it drops
-// one whose request its writer goroutine has not reported written within
-// 50 ms, which a busy machine can delay. So a spec on real time compares
-// the server's connection count with the client's, never with a constant;
-// the constant is checked on virtual time, where it is exact.
-type freshConns struct{ n atomic.Int64 }
-
-// trace returns ctx with the client trace that counts.
-func (f *freshConns) trace(ctx context.Context) context.Context {
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
-		if !i.Reused {
-			f.n.Add(1)
-		}
-	}})
-}
-
-func (f *freshConns) count() int { return int(f.n.Load()) }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"text/tabwriter"
@@ -67,7 +64,7 @@ func (r *runner) compareCmd(args []string) error {
 	if *samples < 1 {
 		return usageError{fmt.Sprintf("-samples %d: want at least 1", *samples)}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := untilInterrupted()
 	defer stop()
 
 	whose := "your code (REF=1 measures the reference solutions)"

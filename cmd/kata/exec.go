@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -19,6 +21,13 @@ func inParallel(n, jobs int, do func(i int) error) error {
 		g.Go(func() error { return do(i) })
 	}
 	return g.Wait()
+}
+
+// untilInterrupted returns a context that Ctrl-C (SIGINT) or SIGTERM
+// cancels: the command then stops its children and still reports what
+// ended. stop releases the signals.
+func untilInterrupted() (ctx context.Context, stop context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // runLogged runs `go args...` in dir, its output saved to logPath and

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // Staged hints. A kata may hold katas/NN-name/hints/taskK.md, one file per
@@ -208,7 +205,7 @@ func (r *runner) hintCmd(args []string) error {
 
 	t := *task
 	if t == 0 {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := untilInterrupted()
 		defer stop()
 		res, err := r.currentResult(ctx, k)
 		if err != nil {

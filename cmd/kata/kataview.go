@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 )
 
 // kataCmd runs kata N's specs on the learner's files as plain
@@ -32,7 +29,7 @@ func (r *runner) kataCmd(args []string) error {
 
 	// Ctrl-C cancels ctx: the specs get SIGINT, Ginkgo writes its report,
 	// and what ran is shown.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	// A focused run, or one with other files laid over the learner's
 	// (GOFLAGS=-overlay=...), says nothing of the kata's state: not kept.

@@ -92,37 +92,21 @@ func (r *runner) mutantRounds(katas []kata, rounds int, procsList string) (int, 
 // runRounds builds mutant m's test binary and runs it; it returns a note
 // when the mutant could not be run at all.
 func (r *runner) runRounds(ctx context.Context, k kata, m mutant, dir, logDir, name string, rounds int, procs []int, runs, kills *int, slowest *time.Duration) string {
-	ov, err := writeOverlay(r.root, "rounds-"+name, m.Overlay)
-	if err != nil {
-		return err.Error()
-	}
 	bin := filepath.Join(dir, name+".test")
-	_ = os.Remove(bin)
-	args := []string{"test", "-c", "-race", proofLinkFlags, "-overlay=" + ov, "-o", bin, "."}
-	code, out, err := runProgramLogged(ctx, "go", k.path(r.root), filepath.Join(logDir, name+"-build.log"), args)
-	if err != nil || code != 0 || !isFile(bin) {
-		return fmt.Sprintf("build failed: %s", lastLines(out, 3))
+	buildLog := filepath.Join(logDir, name+"-build.log")
+	if v := r.buildTestBinary(ctx, k, m.Overlay, "rounds-"+name, bin, buildLog); !v.OK {
+		return fmt.Sprintf("build failed: %s (see %s)", v.Note, relTo(r.root, buildLog))
 	}
 	defer os.Remove(bin)
 	for _, p := range procs {
 		for i := 1; i <= rounds; i++ {
 			report := filepath.Join(dir, fmt.Sprintf("%s-p%d-%d.json", name, p, i))
-			_ = os.Remove(report)
-			a := append([]string{"-test.paniconexit0", "-test.count=1", "-ginkgo.no-color", "-ginkgo.json-report=" + report}, focusArgs(m.KilledBy)...)
 			logPath := filepath.Join(logDir, fmt.Sprintf("%s-p%d-%d.log", name, p, i))
 			t0 := time.Now()
-			code, out, err := runProgramEnv(ctx, bin, k.path(r.root), logPath, a, []string{"GOMAXPROCS=" + strconv.Itoa(p)})
+			o := r.runTestBinary(ctx, k, bin, report, logPath, focusArgs(m.KilledBy), []string{"GOMAXPROCS=" + strconv.Itoa(p)})
 			if d := time.Since(t0); d > *slowest {
 				*slowest = d
 			}
-			o := runOutcome{ExitCode: code, Output: out}
-			if err != nil {
-				o.Output += "\n" + err.Error()
-			}
-			if reports, err := loadReports(report); err == nil {
-				o.Reports = reports
-			}
-			_ = os.Remove(report)
 			*runs++
 			if evalMutant(m, o).OK {
 				*kills++

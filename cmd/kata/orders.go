@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"syscall"
 	"text/tabwriter"
 	"time"
 )
@@ -36,7 +34,7 @@ func (r *runner) ordersCmd(args []string) error {
 	if len(katas) == 0 {
 		return fmt.Errorf("no katas to run")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	start := time.Now()
 	var results []*ordersResult
@@ -87,19 +85,21 @@ func (r *runner) ordersKata(ctx context.Context, k kata, seeds, jobs int, timeou
 	bin := filepath.Join(dir, k.Dir+".test")
 	res.BuildLog = filepath.Join(logDir, k.Dir+"-build.log")
 	fmt.Fprintf(r.stdout, "%s: building the test binary (-race, solution overlaid)\n", k.Dir)
-	if res.Build = r.buildStressBinary(ctx, k, bin, res.BuildLog); !res.Build.OK {
+	ov, err := k.solutionOverlay(r.root)
+	if err != nil {
+		res.Build = fail("%v", err)
+		return res
+	}
+	if res.Build = r.buildTestBinary(ctx, k, ov, k.Dir+"-orders", bin, res.BuildLog); !res.Build.OK {
 		return res
 	}
 	list := filepath.Join(dir, k.Dir+"-list.json")
-	_ = os.Remove(list)
-	_, _, err := runProgramLogged(ctx, bin, k.path(r.root), filepath.Join(logDir, k.Dir+"-list.log"),
-		[]string{"-ginkgo.dry-run", "-ginkgo.no-color", "-ginkgo.json-report=" + list})
-	reports, rerr := loadReports(list)
-	if err != nil || rerr != nil {
-		res.Build = fail("listing the specs (a dry run) failed: %v %v", err, rerr)
+	listed := r.runTestBinary(ctx, k, bin, list, filepath.Join(logDir, k.Dir+"-list.log"), []string{"-ginkgo.dry-run"}, nil)
+	if len(itSpecs(listed.Reports)) == 0 {
+		res.Build = fail("listing the specs (a dry run) found none: %s", lastLines(listed.Output, 3))
 		return res
 	}
-	for i, s := range itSpecs(reports) {
+	for i, s := range itSpecs(listed.Reports) {
 		res.Alone = append(res.Alone, &orderRun{
 			What:    "alone: " + s.FullText(),
 			Args:    []string{"-ginkgo.focus=" + regexp.QuoteMeta(s.FullText()) + "$"}, // anchored at the end only: the text Ginkgo matches may start before the report's
@@ -121,18 +121,9 @@ func (r *runner) ordersKata(ctx context.Context, k kata, seeds, jobs int, timeou
 			return nil
 		}
 		report := filepath.Join(dir, fmt.Sprintf("%s-%d.json", k.Dir, i))
-		_ = os.Remove(report)
-		args := append([]string{"-test.paniconexit0", "-test.count=1", "-ginkgo.no-color", "-ginkgo.json-report=" + report}, run.Args...)
 		rctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		code, out, err := runProgramLogged(rctx, bin, k.path(r.root), run.LogPath, args)
-		o := runOutcome{ExitCode: code, Output: out}
-		if err != nil {
-			o.Output += "\n" + err.Error()
-		}
-		if reports, err := loadReports(report); err == nil {
-			o.Reports = reports
-		}
+		o := r.runTestBinary(rctx, k, bin, report, run.LogPath, run.Args, nil)
 		run.Verdict = evalSolution(o)
 		if rctx.Err() != nil && ctx.Err() == nil {
 			run.Verdict = fail("killed after %s (-timeout)", timeout)

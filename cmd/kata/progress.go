@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 )
@@ -23,15 +20,10 @@ func (r *runner) progressCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	start := time.Now()
-	results, err := r.runAll(ctx, katas, *jobs, "progress", func(k kata) string { return "" })
+	results, err := r.runAll(katas, *jobs, "progress", func(k kata) string { return "" })
 	if err != nil {
 		return err
-	}
-	if ctx.Err() != nil {
-		return exitCode(130)
 	}
 	writeProgressTable(r.stdout, katas, results)
 	fmt.Fprintf(r.stdout, "\n%s (%.0fs; logs in .kata/logs/)\n", nextLine(katas, results), time.Since(start).Seconds())
@@ -41,7 +33,10 @@ func (r *runner) progressCmd(args []string) error {
 // runAll runs the learner specs of every kata, jobs at a time, with a
 // progress line on stderr. Katas whose files are the untouched stub are not
 // run: they are "not started". junit names each kata's JUnit report ("": none).
-func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string, junit func(kata) string) ([]kataResult, error) {
+// Ctrl-C or SIGTERM stops the run: the error is then exit status 130.
+func (r *runner) runAll(katas []kata, jobs int, what string, junit func(kata) string) ([]kataResult, error) {
+	ctx, stop := untilInterrupted()
+	defer stop()
 	results := make([]kataResult, len(katas))
 	line := newProgressLine(r.stderr, len(katas))
 	var todo []int
@@ -71,6 +66,9 @@ func (r *runner) runAll(ctx context.Context, katas []kata, jobs int, what string
 	line.end()
 	if err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, exitCode(130)
 	}
 	return results, nil
 }
@@ -211,7 +209,7 @@ func (r *runner) nextCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	for _, k := range katas {
 		res, err := r.currentResult(ctx, k)

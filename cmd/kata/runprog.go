@@ -44,47 +44,57 @@ func (e *verBuildError) Error() string {
 }
 
 // buildProgram compiles kata k's adapter program, over the learner's files
-// or (ref) the reference solution, without the race detector: these runs
-// are timed.
+// or (ref) the reference solution.
 func (r *runner) buildProgram(ctx context.Context, k kata, ref bool) (verProgram, error) {
 	a, ok := adapterFor(k.Num)
 	if !ok {
 		return verProgram{}, fmt.Errorf("kata %s has no runnable version", k.Dir)
 	}
+	bin, err := r.buildKataProgram(ctx, k, ref, "run", a.pkg(k))
+	if err != nil {
+		return verProgram{}, err
+	}
+	return verProgram{Kata: k, Ref: ref, Bin: bin, Dir: filepath.Dir(bin)}, nil
+}
+
+// buildKataProgram compiles the main package pkg (relative to the root) to
+// .kata/<use>/<kata folder>[-solution]/<use>, over kata k's learner's files
+// or (ref) its reference solution, and returns the executable's path. It
+// builds without the race detector: these programs show the real speed. A
+// compile error is a *verBuildError.
+func (r *runner) buildKataProgram(ctx context.Context, k kata, ref bool, use, pkg string) (string, error) {
 	name := k.Dir
 	if ref {
 		name += "-solution"
 	}
-	dir := filepath.Join(r.root, ".kata", "run", name)
+	dir := filepath.Join(r.root, ".kata", use, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return verProgram{}, err
+		return "", err
 	}
-	p := verProgram{Kata: k, Ref: ref, Bin: filepath.Join(dir, "run"), Dir: dir}
-	args := []string{"build", "-o", p.Bin}
+	bin := filepath.Join(dir, use)
+	args := []string{"build", "-o", bin}
 	if ref {
 		ov, err := k.solutionOverlay(r.root)
 		if err != nil {
-			return verProgram{}, err
+			return "", err
 		}
-		ovPath, err := writeOverlay(r.root, k.Dir+"-run-solution", ov)
+		ovPath, err := writeOverlay(r.root, k.Dir+"-"+use+"-solution", ov)
 		if err != nil {
-			return verProgram{}, err
+			return "", err
 		}
 		args = append(args, "-overlay="+ovPath)
 	}
-	args = append(args, a.pkg(k))
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
 	cmd.Dir = r.root
 	cmd.Env = kataEnv()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
+	if out, err := cmd.CombinedOutput(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return verProgram{}, &verBuildError{Kata: k, Output: string(out)}
+			return "", &verBuildError{Kata: k, Output: string(out)}
 		}
-		return verProgram{}, err
+		return "", err
 	}
-	return p, nil
+	return bin, nil
 }
 
 // A verOutcome is what one run of a verProgram gave.

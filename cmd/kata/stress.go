@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -42,7 +39,7 @@ func (r *runner) stressCmd(args []string) error {
 		return fmt.Errorf("no katas to stress")
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	start := time.Now()
 	var results []*stressResult
@@ -132,7 +129,12 @@ func (r *runner) stressKata(ctx context.Context, k kata, n int, timeout time.Dur
 	res.BuildLog = filepath.Join(logDir, k.Dir+"-build.log")
 
 	fmt.Fprintf(r.stdout, "%s: building the test binary (-race, solution overlaid)\n", k.Dir)
-	res.Build = r.buildStressBinary(ctx, k, bin, res.BuildLog)
+	ov, err := k.solutionOverlay(r.root)
+	if err != nil {
+		res.Build = fail("%v", err)
+	} else {
+		res.Build = r.buildTestBinary(ctx, k, ov, k.Dir+"-stress", bin, res.BuildLog)
+	}
 	if !res.Build.OK {
 		fmt.Fprintf(r.stdout, "%s: build FAIL: %s\n", k.Dir, res.Build.Note)
 		return res
@@ -144,19 +146,10 @@ func (r *runner) stressKata(ctx context.Context, k kata, n int, timeout time.Dur
 	for i := 1; i <= n && ctx.Err() == nil; i++ {
 		run := stressRun{N: i, LogPath: filepath.Join(logDir, fmt.Sprintf("%s-%02d.log", k.Dir, i))}
 		report := filepath.Join(dir, fmt.Sprintf("%s-%02d.json", k.Dir, i))
-		_ = os.Remove(report)
-		args := []string{"-test.paniconexit0", "-test.count=1", "-ginkgo.no-color", "-ginkgo.json-report=" + report}
 		rctx, cancel := context.WithTimeout(ctx, timeout)
 		t0 := time.Now()
-		code, out, err := runProgramLogged(rctx, bin, k.path(r.root), run.LogPath, args)
+		o := r.runTestBinary(rctx, k, bin, report, run.LogPath, nil, nil)
 		run.Elapsed = time.Since(t0)
-		o := runOutcome{ExitCode: code, Output: out}
-		if err != nil {
-			o.Output += "\n" + err.Error()
-		}
-		if reports, err := loadReports(report); err == nil {
-			o.Reports = reports
-		}
 		run.Verdict = evalSolution(o)
 		run.Skipped = skippedSpecs(o.Reports)
 		switch {
@@ -186,32 +179,6 @@ func stressProgressLine(dir string, n int, run stressRun) string {
 		line += " (log " + run.LogPath + ")"
 	}
 	return line
-}
-
-// buildStressBinary runs go test -c -race with the solution overlay.
-func (r *runner) buildStressBinary(ctx context.Context, k kata, bin, logPath string) verdict {
-	ov, err := k.solutionOverlay(r.root)
-	if err != nil {
-		return fail("%v", err)
-	}
-	p, err := writeOverlay(r.root, k.Dir+"-stress", ov)
-	if err != nil {
-		return fail("%v", err)
-	}
-	_ = os.Remove(bin)
-	args := []string{"test", "-c", "-race", proofLinkFlags, "-overlay=" + p, "-o", bin, "."}
-	code, out, err := runProgramLogged(ctx, "go", k.path(r.root), logPath, args)
-	switch {
-	case err != nil:
-		return fail("go %s: %v", strings.Join(args, " "), err)
-	case code != 0:
-		v := fail("go test -c failed (exit %d)", code)
-		v.Detail = strings.Split(lastLines(out, tailLines), "\n")
-		return v
-	case !isFile(bin):
-		return fail("go test -c wrote no binary (no test files?)")
-	}
-	return pass("built")
 }
 
 // skippedSpecs lists the It specs that skipped themselves (Skip("...")),

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,7 +44,7 @@ func (r *runner) timelineCmd(args []string) error {
 		return err
 	}
 	todo := timelinePlan(katas, picked, *ref, *baseline)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := untilInterrupted()
 	defer stop()
 	var runs []timeline.Run
 	var names []string
@@ -56,7 +55,7 @@ func (r *runner) timelineCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		label := fmt.Sprintf("Kata %s (%s)", d.k.Dir, map[bool]string{true: "reference solution", false: "your code"}[d.ref])
+		label := fmt.Sprintf("Kata %s (%s)", d.k.Dir, codeName(d.ref))
 		if d.baseline {
 			label = fmt.Sprintf("Kata %s (reference solution, the sequential baseline)", d.k.Dir)
 		}
@@ -68,7 +67,7 @@ func (r *runner) timelineCmd(args []string) error {
 	fmt.Fprint(r.stdout, timeline.ASCII(runs, *width))
 
 	name := todo[0].k.Dir
-	title := fmt.Sprintf("Kata %s (%s): %d downloads, %v latency", todo[0].k.Dir, map[bool]string{true: "reference solution", false: "your code"}[*ref], *urls, *latency)
+	title := fmt.Sprintf("Kata %s (%s): %d downloads, %v latency", todo[0].k.Dir, codeName(*ref), *urls, *latency)
 	if len(todo) > 1 {
 		name = strings.Join(names, "-")
 		title = fmt.Sprintf("Katas %s: %d downloads each, %v latency", andList(names), *urls, *latency)
@@ -85,6 +84,14 @@ func (r *runner) timelineCmd(args []string) error {
 	}
 	fmt.Fprintf(r.stdout, "\nThe same as a picture: %s (open it in a browser)\n", relTo(r.root, svgPath))
 	return nil
+}
+
+// codeName names the code a timeline ran, for its labels.
+func codeName(ref bool) string {
+	if ref {
+		return "reference solution"
+	}
+	return "your code"
 }
 
 // A timelineDraw is one kata to run and draw.

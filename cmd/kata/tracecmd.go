@@ -1,19 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/format"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 
+	"github.com/concurrency-katas/go-katas/cmd/kata/internal/traced"
 	"github.com/concurrency-katas/go-katas/harness/cputrace"
 )
 
@@ -34,11 +32,10 @@ func (r *runner) traceCmd(args []string) error {
 		return err
 	}
 	k := katas[0]
-	src, ok := traceSources[k.Num]
-	if !ok {
+	if !tracedKatas[k.Num] {
 		return usageError{fmt.Sprintf("trace works for the CPU katas 04 and 11, not %s: the others wait for the network, which the execution tracer shows as idle processors", k.Dir)}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := untilInterrupted()
 	defer stop()
 
 	name := fmt.Sprintf("%02d", k.Num)
@@ -51,7 +48,11 @@ func (r *runner) traceCmd(args []string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	bin, err := r.buildTraceProgram(ctx, k, src, *ref)
+	bin, err := r.buildKataProgram(ctx, k, *ref, "trace", "./"+tracedDir+"/"+k.Dir)
+	var buildErr *verBuildError
+	if errors.As(err, &buildErr) {
+		return fmt.Errorf("%v\nFix it (make kata N=%d shows the same errors), or trace the reference: make trace N=%d REF=1", buildErr, k.Num, k.Num)
+	}
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (r *runner) traceCmd(args []string) error {
 		}
 		return fmt.Errorf("kata %s, %s: the traced run failed: %v", k.Dir, whose, err)
 	}
-	var runs []traceRun
+	var runs []traced.Run
 	manifest, err := os.ReadFile(filepath.Join(outDir, name+".json"))
 	if err != nil {
 		return err
@@ -136,187 +137,9 @@ func (r *runner) openTraceViewer(path string) error {
 	return cmd.Process.Release()
 }
 
-// A traceRun is one recording the traced program made, as its manifest
-// (NN.json) lists it.
-type traceRun struct {
-	Label      string `json:"label"`      // what ran, for the picture
-	Trace      string `json:"trace"`      // the file, in the same folder
-	Region     string `json:"region"`     // the tasks' region type
-	GOMAXPROCS int    `json:"gomaxprocs"` // during the run
-}
+// tracedKatas are the katas `kata trace` has a program for: its main
+// package is cmd/kata/internal/traced/<kata folder>.
+var tracedKatas = map[int]bool{4: true, 11: true}
 
-// buildTraceProgram writes the program that runs kata k's CPU work under the
-// tracer, and builds it (over the reference solution if ref), without the
-// race detector: the picture is of the real speed.
-func (r *runner) buildTraceProgram(ctx context.Context, k kata, src string, ref bool) (string, error) {
-	module, err := verModulePath(r.root)
-	if err != nil {
-		return "", err
-	}
-	name := k.Dir
-	if ref {
-		name += "-solution"
-	}
-	dir := filepath.Join(r.root, ".kata", "trace", name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	code, err := format.Source([]byte(strings.NewReplacer("MODULE", module, "KATADIR", k.Dir).Replace(src)))
-	if err != nil {
-		return "", fmt.Errorf("generated trace program of kata %s: %w", k.Dir, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), code, 0o644); err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "trace")
-	args := []string{"build", "-o", bin}
-	if ref {
-		ov, err := k.solutionOverlay(r.root)
-		if err != nil {
-			return "", err
-		}
-		ovPath, err := writeOverlay(r.root, k.Dir+"-trace-solution", ov)
-		if err != nil {
-			return "", err
-		}
-		args = append(args, "-overlay="+ovPath)
-	}
-	cmd := exec.CommandContext(ctx, "go", append(args, filepath.Join(dir, "main.go"))...)
-	cmd.Dir = r.root
-	cmd.Env = kataEnv()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("kata %s does not build:\n%s\nFix it (make kata N=%d shows the same errors), or trace the reference: make trace N=%d REF=1",
-				k.Dir, strings.TrimSpace(string(out)), k.Num, k.Num)
-		}
-		return "", err
-	}
-	return bin, nil
-}
-
-// traceSources are the programs `kata trace` runs, by kata number. Each
-// takes the output folder and a file-name stem, records its runs, and
-// writes <stem>.json listing them (a []traceRun).
-var traceSources = map[int]string{
-	4: `package main
-
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
-
-	"MODULE/harness/cputrace"
-	"MODULE/harness/workload"
-	poolcpu "MODULE/katas/KATADIR"
-)
-
-func main() {
-	out, stem, whose := os.Args[1], os.Args[2], os.Args[3]
-	numbers := workload.CPUNumbers()[:8]
-	const workers = 4
-	var runs []map[string]any
-	record := func(suffix, label string) {
-		var err error
-		rec, terr := cputrace.Record(func() { _, err = poolcpu.FindSums(context.Background(), numbers, workers) })
-		if terr != nil {
-			fail(terr)
-		}
-		if err != nil {
-			fail(fmt.Errorf("FindSums: %w", err))
-		}
-		file := stem + suffix + ".trace"
-		if err := os.WriteFile(filepath.Join(out, file), rec.Raw, 0o644); err != nil {
-			fail(err)
-		}
-		runs = append(runs, map[string]any{"label": label, "trace": file, "region": workload.SumOfSquaresRegion, "gomaxprocs": rec.GOMAXPROCS})
-	}
-	workload.SumOfSquares(numbers[0]) // warm up
-	record("", fmt.Sprintf("%s FindSums: %d numbers, %d workers, GOMAXPROCS=%d", whose, len(numbers), workers, runtime.GOMAXPROCS(0)))
-	runtime.GOMAXPROCS(1)
-	record("-gomaxprocs1", fmt.Sprintf("The same with GOMAXPROCS=1: %d workers take turns on one processor", workers))
-	b, _ := json.Marshal(runs)
-	if err := os.WriteFile(filepath.Join(out, stem+".json"), b, 0o644); err != nil {
-		fail(err)
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, err)
-	os.Exit(1)
-}
-`,
-	11: `package main
-
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
-	"time"
-
-	"MODULE/fakeserver"
-	"MODULE/harness/cputrace"
-	"MODULE/harness/web"
-	"MODULE/harness/workload"
-	choose "MODULE/katas/KATADIR"
-)
-
-func main() {
-	out, stem, whose := os.Args[1], os.Args[2], os.Args[3]
-	srv := fakeserver.New(fakeserver.WithLatency(20 * time.Millisecond))
-	defer srv.Close()
-	site := web.NewSite(srv)
-	urls := fakeserver.Sites(srv.URL)
-	digest := func(body []byte) uint64 { return workload.Digest(body, workload.DigestRounds) }
-	var runs []map[string]any
-	record := func(suffix, label string) {
-		plan := choose.Plan{Downloaders: 8, Digesters: runtime.GOMAXPROCS(0)}
-		var err error
-		rec, terr := cputrace.Record(func() { _, err = choose.Run(context.Background(), site.NewSession, urls, plan, digest) })
-		if terr != nil {
-			fail(terr)
-		}
-		if err != nil {
-			fail(fmt.Errorf("Run: %w", err))
-		}
-		file := stem + suffix + ".trace"
-		if err := os.WriteFile(filepath.Join(out, file), rec.Raw, 0o644); err != nil {
-			fail(err)
-		}
-		runs = append(runs, map[string]any{"label": fmt.Sprintf(label, plan.Downloaders, plan.Digesters), "trace": file, "region": workload.DigestRegion, "gomaxprocs": rec.GOMAXPROCS})
-	}
-	record("", fmt.Sprintf("%s Run: %d pages, 20 ms latency, %%d downloaders, %%d digesters, GOMAXPROCS=%d", whose, len(urls), runtime.GOMAXPROCS(0)))
-	runtime.GOMAXPROCS(1)
-	record("-gomaxprocs1", "The same with GOMAXPROCS=1: %d downloaders, %d digester, one processor")
-	b, _ := json.Marshal(runs)
-	if err := os.WriteFile(filepath.Join(out, stem+".json"), b, 0o644); err != nil {
-		fail(err)
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, err)
-	os.Exit(1)
-}
-`,
-}
-
-// verModulePath reads the module line of root/go.mod.
-func verModulePath(root string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			return f[1], nil
-		}
-	}
-	return "", errors.New("go.mod has no module line")
-}
+// tracedDir holds the trace programs' packages, relative to the repository root.
+const tracedDir = "cmd/kata/internal/traced"

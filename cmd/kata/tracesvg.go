@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concurrency-katas/go-katas/cmd/kata/internal/traced"
 	"github.com/concurrency-katas/go-katas/harness/cputrace"
 )
 
 // A tracePanel is one recording drawn as rows of processors.
 type tracePanel struct {
-	Run traceRun
+	Run traced.Run
 	Rec *cputrace.Recording
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concurrency-katas/go-katas/cmd/kata/internal/traced"
 	"github.com/concurrency-katas/go-katas/harness/cputrace"
 )
 
@@ -19,8 +20,8 @@ func TestTraceSVG(t *testing.T) {
 	pool := &cputrace.Recording{Spans: []cputrace.Span{task(7, 0, 10*ms, 30*ms), task(8, 1, 10*ms, 30*ms)}, Procs: []int64{0, 1}}
 	one := &cputrace.Recording{Spans: []cputrace.Span{task(7, 0, 5*ms, 25*ms), task(8, 0, 25*ms, 45*ms)}, Procs: []int64{0}}
 	svg := traceSVG("Kata 04 & co", []tracePanel{
-		{Run: traceRun{Label: "pool <4>", Region: "r", GOMAXPROCS: 2}, Rec: pool},
-		{Run: traceRun{Label: "GOMAXPROCS=1", Region: "r", GOMAXPROCS: 1}, Rec: one},
+		{Run: traced.Run{Label: "pool <4>", Region: "r", GOMAXPROCS: 2}, Rec: pool},
+		{Run: traced.Run{Label: "GOMAXPROCS=1", Region: "r", GOMAXPROCS: 1}, Rec: one},
 	})
 	dec := xml.NewDecoder(bytes.NewReader(svg))
 	for {

@@ -52,6 +52,10 @@ func TestAdaptersMatchTheKatas(t *testing.T) {
 	if len(dirs) != len(adapters) {
 		t.Errorf("%d folders in %s, %d adapters in the table", len(dirs), adaptersDir, len(adapters))
 	}
+	progs, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(tracedDir), "[0-9][0-9]-*"))
+	if len(progs) != len(tracedKatas) {
+		t.Errorf("%d programs in %s, %d katas in tracedKatas", len(progs), tracedDir, len(tracedKatas))
+	}
 	for _, v := range cmpVersions {
 		a, ok := adapterFor(v.Kata)
 		if !ok || !a.has(v.Workload) {

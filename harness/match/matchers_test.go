@@ -13,6 +13,7 @@ import (
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 // failure returns the message with which Expect(actual).To(m) fails, or ""
@@ -236,8 +237,8 @@ var _ = Describe("Matchers", func() {
 	})
 
 	It("work on real stats", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
-		s := newSession(site)
+		srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		s := servertest.NewSession(site)
 		urls := fakeserver.SitesN(srv.URL, 6)
 		for _, u := range urls {
 			resp, err := s.Get(ctx, u)

@@ -10,12 +10,9 @@
 // as a worker, and "kata-worker" as its argv[0], so `ps` shows which
 // processes are workers. The kata's TestMain calls WorkerMain before
 // m.Run: in a worker, WorkerMain runs the protocol until its stdin ends and
-// exits; in the test process it returns at once.
+// exits; in the test process it returns at once. Main does both:
 //
-//	func TestMain(m *testing.M) {
-//	    proc.WorkerMain()
-//	    os.Exit(m.Run())
-//	}
+//	func TestMain(m *testing.M) { proc.Main(m) }
 //
 // # The protocol
 //

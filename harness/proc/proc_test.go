@@ -16,6 +16,17 @@ import (
 	"github.com/concurrency-katas/go-katas/harness/proc"
 )
 
+// startPool starts a pool of workers (this test binary, started again) that
+// run init first, with their stderr in the spec's output; their process
+// groups are cleaned up after the spec. Closing the pool is the spec's.
+func startPool(ctx context.Context, workers int, init proc.Task) *proc.Pool {
+	GinkgoHelper()
+	pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: workers, Command: proc.Command, Init: init, Stderr: GinkgoWriter})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(proc.Cleanup, os.Getpid(), pool.PIDs())
+	return pool
+}
+
 func leftovers(groups []int) func() ([]proc.Process, error) {
 	return func() ([]proc.Process, error) { return proc.Leftovers(os.Getpid(), groups) }
 }
@@ -45,10 +56,8 @@ var _ = Describe("The reference pool", func() {
 	It("computes sums in order, one session per process, and leaves nothing behind", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
 		DeferCleanup(srv.Close)
-		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 2, Command: proc.Command, Init: proc.Task{Name: "session", Arg: srv.URL}, Stderr: GinkgoWriter})
-		Expect(err).NotTo(HaveOccurred())
+		pool := startPool(ctx, 2, proc.Task{Name: "session", Arg: srv.URL})
 		groups := pool.PIDs()
-		DeferCleanup(proc.Cleanup, os.Getpid(), groups)
 
 		got, err := pool.Map(ctx, []proc.Task{{Name: "sum-of-squares", Arg: "5000000"}, {Name: "sum-of-squares", Arg: "10"}})
 		Expect(err).NotTo(HaveOccurred())
@@ -69,10 +78,8 @@ var _ = Describe("The reference pool", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("kills the process groups on cancel: grandchildren too", func(ctx SpecContext) {
-		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 2, Command: proc.Command, Stderr: GinkgoWriter})
-		Expect(err).NotTo(HaveOccurred())
+		pool := startPool(ctx, 2, proc.Task{})
 		groups := pool.PIDs()
-		DeferCleanup(proc.Cleanup, os.Getpid(), groups)
 
 		mctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
@@ -97,12 +104,10 @@ var _ = Describe("The reference pool", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("measures how many tasks ran at once by the workers' clocks", func(ctx SpecContext) {
-		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 2, Command: proc.Command, Stderr: GinkgoWriter})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(proc.Cleanup, os.Getpid(), pool.PIDs())
+		pool := startPool(ctx, 2, proc.Task{})
 		DeferCleanup(pool.Close)
 		task := proc.Task{Name: "echo-after", Arg: "40ms x"}
-		_, err = pool.Map(ctx, []proc.Task{task, task, task, task})
+		_, err := pool.Map(ctx, []proc.Task{task, task, task, task})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(pool.PeakParallel()).To(Equal(2))
 		for range 3 {
@@ -113,13 +118,11 @@ var _ = Describe("The reference pool", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports each task's span on the shared monotonic clock and the CPU time its worker used", func(ctx SpecContext) {
-		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 2, Command: proc.Command, Stderr: GinkgoWriter})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(proc.Cleanup, os.Getpid(), pool.PIDs())
+		pool := startPool(ctx, 2, proc.Task{})
 		DeferCleanup(pool.Close)
 		sum := proc.Task{Name: "sum-of-squares", Arg: "20000000"}
 		wait := proc.Task{Name: "echo-after", Arg: "40ms x"}
-		_, err = pool.Map(ctx, []proc.Task{sum, wait, sum, wait})
+		_, err := pool.Map(ctx, []proc.Task{sum, wait, sum, wait})
 		Expect(err).NotTo(HaveOccurred())
 		spans := pool.Spans()
 		Expect(spans).To(HaveLen(4))
@@ -140,10 +143,8 @@ var _ = Describe("The reference pool", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports exit status 66 of a racy worker at Close", func(ctx SpecContext) {
-		pool, err := proc.NewPool(ctx, proc.PoolConfig{Workers: 1, Command: proc.Command, Stderr: GinkgoWriter})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(proc.Cleanup, os.Getpid(), pool.PIDs())
-		_, err = pool.Map(ctx, []proc.Task{{Name: "race"}})
+		pool := startPool(ctx, 1, proc.Task{})
+		_, err := pool.Map(ctx, []proc.Task{{Name: "race"}})
 		Expect(err).NotTo(HaveOccurred())
 		err = pool.Close()
 		var ee interface{ ExitCode() int }

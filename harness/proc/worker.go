@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"testing"
 	"time"
 )
 
@@ -54,6 +55,15 @@ func WorkerMain() {
 	default:
 		os.Exit(serve())
 	}
+}
+
+// Main is the TestMain of a package whose test binary is its own workers:
+// WorkerMain, then the tests.
+//
+//	func TestMain(m *testing.M) { proc.Main(m) }
+func Main(m *testing.M) {
+	WorkerMain()
+	os.Exit(m.Run())
 }
 
 // serve runs the protocol on stdin and stdout until stdin ends, and returns

@@ -9,12 +9,13 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 var _ = Describe("Site.UnfinishedBodies", func() {
-	for _, nw := range networks {
-		It("is empty when every body is read to the end and closed, and Bodies counts them, "+nw.name, func(ctx SpecContext) {
-			srv, site := newSite(nw.start, fakeserver.WithLatency(0))
+	for _, nw := range servertest.Networks {
+		It("is empty when every body is read to the end and closed, and Bodies counts them, "+nw.Name, func(ctx SpecContext) {
+			srv, site := servertest.NewSite(nw.Start, fakeserver.WithLatency(0))
 			s := site.NewSession()
 			for _, u := range fakeserver.SitesN(srv.URL, 10) {
 				mustRead(ctx, s, u)
@@ -26,8 +27,8 @@ var _ = Describe("Site.UnfinishedBodies", func() {
 	}
 
 	It("notes a body closed before its end, one read but not closed, and one neither, at the session's next request", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
-		s := newSession(site)
+		srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		s := servertest.NewSession(site)
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		resp, err := s.Get(ctx, urls[0])
@@ -61,7 +62,7 @@ var _ = Describe("Site.UnfinishedBodies", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("judges a session's last body at its Close, once, and counts each session's on its own", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
 		a, b := site.NewSession(), site.NewSession()
 		mustRead(ctx, a, srv.URL+fakeserver.SmallPath)
 		resp, err := b.Get(ctx, srv.URL+fakeserver.BigPath)
@@ -76,9 +77,9 @@ var _ = Describe("Site.UnfinishedBodies", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("counts no body for a non-2xx answer (Get closes it) nor for Begin (the harness reads it), and Begin judges the body before it", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0),
+		srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0),
 			fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 1}))
-		s := newSession(site)
+		s := servertest.NewSession(site)
 		_, err := s.Get(ctx, srv.URL+fakeserver.SmallPath)
 		Expect(err).To(HaveOccurred())
 		Expect(site.Bodies()).To(BeZero())

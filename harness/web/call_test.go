@@ -13,6 +13,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 // isDone reports whether c has finished, without waiting.
@@ -28,10 +29,8 @@ func isDone(c *web.Call) bool {
 var _ = Describe("Begin and Call", func() {
 	It("has many Calls of one Session in flight at once, all begun from one goroutine", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(100 * time.Millisecond))
+			defer closeBoth()
 
 			const n = 12
 			urls := fakeserver.SitesN(srv.URL, n)
@@ -57,10 +56,8 @@ var _ = Describe("Begin and Call", func() {
 
 	It("closes Done when the call has finished, and Body then returns at once", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(time.Second))
+			defer closeBoth()
 			c := s.Begin(context.Background(), srv.URL+fakeserver.SmallPath)
 			time.Sleep(999 * time.Millisecond)
 			Expect(isDone(c)).To(BeFalse())
@@ -78,8 +75,8 @@ var _ = Describe("Begin and Call", func() {
 
 	Describe("errors, as for Get", func() {
 		It("reports a nil context, a malformed URL and a closed Session through a Call already done", func(ctx SpecContext) {
-			srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
-			s := newSession(site)
+			srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+			s := servertest.NewSession(site)
 			url := srv.URL + fakeserver.BigPath
 
 			var nilCtx context.Context
@@ -104,25 +101,25 @@ var _ = Describe("Begin and Call", func() {
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("returns an *HTTPError for a non-2xx answer, and closes its body", func(ctx SpecContext) {
-			srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0),
+			srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 502, Request: 1}))
-			s := newSession(site)
+			s := servertest.NewSession(site)
 			url := srv.URL + fakeserver.SmallPath
 			body, err := s.Begin(ctx, url).Body()
 			Expect(body).To(BeNil())
 			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(), "got %v", err)
 			Expect(*httpErr).To(Equal(web.HTTPError{URL: url, StatusCode: 502}))
-			var fresh freshConns
-			_, err = s.Begin(fresh.trace(ctx), url).Body()
+			var fresh servertest.FreshConns
+			_, err = s.Begin(fresh.Trace(ctx), url).Body()
 			Expect(err).NotTo(HaveOccurred())
-			Expect(srv.Stats().Connections).To(Equal(1+fresh.count()), "the second call reuses the first's connection, unless net/http gave up on it (see freshConns)")
+			Expect(srv.Stats().Connections).To(Equal(1+fresh.Count()), "the second call reuses the first's connection, unless net/http gave up on it (see servertest.FreshConns)")
 		}, SpecTimeout(harness.SpecTimeout))
 
 		It("names the URL when the body cannot be read whole", func(ctx SpecContext) {
-			srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0),
+			srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.TruncateFault}))
-			s := newSession(site)
+			s := servertest.NewSession(site)
 			url := srv.URL + fakeserver.BigPath
 			_, err := s.Begin(ctx, url).Body()
 			Expect(errors.Is(err, io.ErrUnexpectedEOF)).To(BeTrue(), "got %v", err)
@@ -131,10 +128,8 @@ var _ = Describe("Begin and Call", func() {
 
 		It("ends when its context is cancelled: errors.Is(err, context.Canceled)", func(SpecContext) {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-				defer srv.Close()
-				s := web.NewSite(srv).NewSession()
-				defer s.Close()
+				srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(time.Second))
+				defer closeBoth()
 				ctx, cancel := context.WithCancel(context.Background())
 				url := srv.URL + fakeserver.BigPath
 				a, b := s.Begin(ctx, url), s.Begin(context.Background(), url)
@@ -150,9 +145,9 @@ var _ = Describe("Begin and Call", func() {
 		}, SpecTimeout(harness.SpecTimeout))
 	})
 
-	for _, nw := range networks {
-		It("lets Calls in flight at Close finish, and leaves no goroutine after them, "+nw.name, func(ctx SpecContext) {
-			srv, site := newSite(nw.start, fakeserver.WithLatency(50*time.Millisecond))
+	for _, nw := range servertest.Networks {
+		It("lets Calls in flight at Close finish, and leaves no goroutine after them, "+nw.Name, func(ctx SpecContext) {
+			srv, site := servertest.NewSite(nw.Start, fakeserver.WithLatency(50*time.Millisecond))
 			before := goleak.IgnoreCurrent()
 			s := site.NewSession()
 			urls := fakeserver.SitesN(srv.URL, 8)

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"errors"
-	"io"
 	"sync"
 	"testing/synctest"
 	"time"
@@ -14,17 +13,8 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
-
-// clientRead GETs url with c and returns the body, read whole and closed.
-func clientRead(ctx context.Context, c *web.Client, url string) ([]byte, error) {
-	resp, err := c.Get(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
-}
 
 var _ = Describe("Client", func() {
 	It("serves many goroutines at once as one session, and Close ends its connections", func(SpecContext) {
@@ -42,7 +32,7 @@ var _ = Describe("Client", func() {
 			start := time.Now()
 			for i, u := range urls {
 				wg.Go(func() {
-					body, err := clientRead(context.Background(), c, u)
+					body, err := read(context.Background(), c, u)
 					if err == nil && len(body) != len(page(u[len(srv.URL):])) {
 						err = errors.New("short body")
 					}
@@ -73,7 +63,7 @@ var _ = Describe("Client", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers bad input and a 500 with errors that name the URL", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.New, fakeserver.WithLatency(0),
+		srv, site := servertest.NewSite(fakeserver.New, fakeserver.WithLatency(0),
 			fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 1}))
 		c := site.NewClient()
 		DeferCleanup(c.Close)

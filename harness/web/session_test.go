@@ -15,21 +15,22 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
+	"github.com/concurrency-katas/go-katas/internal/servertest"
 )
 
 var _ = Describe("Session", func() {
-	for _, nw := range networks {
-		Context(nw.name, func() {
+	for _, nw := range servertest.Networks {
+		Context(nw.Name, func() {
 			It("keeps its connections alive for sequential Gets, as one session", func(ctx SpecContext) {
-				srv, site := newSite(nw.start, fakeserver.WithLatency(0))
-				s := newSession(site)
-				var fresh freshConns
+				srv, site := servertest.NewSite(nw.Start, fakeserver.WithLatency(0))
+				s := servertest.NewSession(site)
+				var fresh servertest.FreshConns
 				for _, u := range fakeserver.SitesN(srv.URL, 10) {
-					Expect(mustRead(fresh.trace(ctx), s, u)).To(Equal(page(u[len(srv.URL):])))
+					Expect(mustRead(fresh.Trace(ctx), s, u)).To(Equal(page(u[len(srv.URL):])))
 				}
 				st := srv.Stats()
 				Expect(st.Requests).To(Equal(10))
-				Expect(st.Connections).To(Equal(fresh.count()), "the connections the client opened; exactly one on virtual time (below)")
+				Expect(st.Connections).To(Equal(fresh.Count()), "the connections the client opened; exactly one on virtual time (below)")
 				Expect(st.Sessions).To(Equal([]string{"s1"}))
 				for _, sp := range st.Spans {
 					Expect(sp.Session).To(Equal("s1"))
@@ -37,9 +38,9 @@ var _ = Describe("Session", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("closes the body of a non-2xx answer itself and returns an *HTTPError naming the URL and code", func(ctx SpecContext) {
-				srv, site := newSite(nw.start, fakeserver.WithLatency(0),
+				srv, site := servertest.NewSite(nw.Start, fakeserver.WithLatency(0),
 					fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 503, Request: 1}))
-				s := newSession(site)
+				s := servertest.NewSession(site)
 				url := srv.URL + fakeserver.SmallPath + "?n=1"
 				resp, err := s.Get(ctx, url)
 				Expect(resp).To(BeNil())
@@ -57,7 +58,7 @@ var _ = Describe("Session", func() {
 			}, SpecTimeout(harness.SpecTimeout))
 
 			It("leaves no connection and no goroutine once closed, while the server goes on", func(ctx SpecContext) {
-				srv, site := newSite(nw.start, fakeserver.WithLatency(0))
+				srv, site := servertest.NewSite(nw.Start, fakeserver.WithLatency(0))
 				before := goleak.IgnoreCurrent()
 				s := site.NewSession()
 				for _, u := range fakeserver.SitesN(srv.URL, 4) {
@@ -71,11 +72,9 @@ var _ = Describe("Session", func() {
 
 	It("reuses exactly one connection for sequential Gets, an error's answer included (virtual time)", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0),
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(0),
 				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Status: 503, Request: 2}))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			defer closeBoth()
 			for i, u := range fakeserver.SitesN(srv.URL, 10) {
 				_, err := read(context.Background(), s, u)
 				if i == 1 {
@@ -94,7 +93,7 @@ var _ = Describe("Session", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("names sessions s1, s2… in the order made, and the Site counts them", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+		srv, site := servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
 		Expect(site.Server()).To(BeIdenticalTo(srv))
 		Expect(site.SessionsMade()).To(BeZero())
 		Expect(site.SessionsOpen()).To(BeZero())
@@ -131,8 +130,8 @@ var _ = Describe("Session", func() {
 		)
 		BeforeEach(func() {
 			var site *web.Site
-			srv, site = newSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
-			s = newSession(site)
+			srv, site = servertest.NewSite(fakeserver.NewInMemory, fakeserver.WithLatency(0))
+			s = servertest.NewSession(site)
 		})
 
 		It("refuses a nil context, naming the URL", func(SpecContext) {
@@ -176,8 +175,8 @@ var _ = Describe("Session", func() {
 	})
 
 	It("names the URL of a network failure, which is not an *HTTPError", func(ctx SpecContext) {
-		srv, site := newSite(fakeserver.New, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault}))
-		s := newSession(site)
+		srv, site := servertest.NewSite(fakeserver.New, fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault}))
+		s := servertest.NewSession(site)
 		url := srv.URL + fakeserver.BigPath
 		_, err := s.Get(ctx, url)
 		Expect(err).To(MatchError(HavePrefix("GET " + url + ": ")))
@@ -187,10 +186,8 @@ var _ = Describe("Session", func() {
 
 	It("ends a Get when its context is cancelled: errors.Is(err, context.Canceled), the URL named once", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(time.Second))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(time.Second))
+			defer closeBoth()
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(10*time.Millisecond, cancel)
 			url := srv.URL + fakeserver.BigPath
@@ -204,10 +201,8 @@ var _ = Describe("Session", func() {
 
 	It("ends a Get at its context's deadline: errors.Is(err, context.DeadlineExceeded)", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+			defer closeBoth()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -219,10 +214,8 @@ var _ = Describe("Session", func() {
 
 	It("may be handed from goroutine to goroutine through a channel", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100 * time.Millisecond))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(100 * time.Millisecond))
+			defer closeBoth()
 			baton := make(chan *web.Session, 1)
 			var wg sync.WaitGroup
 			for _, u := range fakeserver.SitesN(srv.URL, 4) {
@@ -245,10 +238,8 @@ var _ = Describe("Session", func() {
 
 	It("returns ErrConcurrentUse to a second goroutine calling Get while a Get is in flight", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Request: 1}))
-			defer srv.Close()
-			s := web.NewSite(srv).NewSession()
-			defer s.Close()
+			srv, s, closeBoth := sessionInBubble(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Request: 1}))
+			defer closeBoth()
 			url := srv.URL + fakeserver.BigPath
 
 			ctx, cancel := context.WithCancel(context.Background())

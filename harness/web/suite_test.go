@@ -3,8 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
-	"net/http/httptrace"
-	"sync/atomic"
+	"net/http"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -17,35 +16,27 @@ import (
 
 func TestWeb(t *testing.T) { harness.RunSuite(t, "harness/web") }
 
-// A network is one of the two ways to run a fake server.
-type network struct {
-	name  string
-	start func(...fakeserver.Option) *fakeserver.Server
+// sessionInBubble is for a spec inside harness.Virtual: an in-memory server
+// and a Session of it, closed by the returned func. Defer it: a bubble must
+// see its goroutines end before it returns, so DeferCleanup would close
+// them too late.
+func sessionInBubble(opts ...fakeserver.Option) (*fakeserver.Server, *web.Session, func()) {
+	srv := fakeserver.NewInMemory(opts...)
+	s := web.NewSite(srv).NewSession()
+	return srv, s, func() {
+		s.Close()
+		srv.Close()
+	}
 }
 
-var networks = []network{
-	{"on loopback", fakeserver.New},
-	{"in memory", fakeserver.NewInMemory},
+// A getter is what read needs of a Session or a Client.
+type getter interface {
+	Get(ctx context.Context, url string) (*http.Response, error)
 }
 
-// newSite starts a server and returns a Site for it; the server is closed
-// after the spec.
-func newSite(start func(...fakeserver.Option) *fakeserver.Server, opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
-	srv := start(opts...)
-	DeferCleanup(srv.Close)
-	return srv, web.NewSite(srv)
-}
-
-// newSession makes a Session of site that is closed after the spec.
-func newSession(site *web.Site) *web.Session {
-	s := site.NewSession()
-	DeferCleanup(s.Close)
-	return s
-}
-
-// read GETs url with s and returns the body, read whole and closed.
-func read(ctx context.Context, s *web.Session, url string) ([]byte, error) {
-	resp, err := s.Get(ctx, url)
+// read GETs url with g and returns the body, read whole and closed.
+func read(ctx context.Context, g getter, url string) ([]byte, error) {
+	resp, err := g.Get(ctx, url)
 	if err != nil {
 		return nil, err
 	}
@@ -54,9 +45,9 @@ func read(ctx context.Context, s *web.Session, url string) ([]byte, error) {
 }
 
 // mustRead is read that expects success.
-func mustRead(ctx context.Context, s *web.Session, url string) []byte {
+func mustRead(ctx context.Context, g getter, url string) []byte {
 	GinkgoHelper()
-	body, err := read(ctx, s, url)
+	body, err := read(ctx, g, url)
 	Expect(err).NotTo(HaveOccurred())
 	return body
 }
@@ -67,23 +58,3 @@ func page(path string) []byte {
 	Expect(ok).To(BeTrue())
 	return b
 }
-
-// freshConns counts, from the client's side, the requests sent on a
-// connection never used before (httptrace: GotConn not Reused). Outside
-// virtual time net/http does not always reuse an idle connection (it drops
-// one whose request its writer goroutine has not reported written within
-// 50 ms, which a busy machine can delay), so a spec on real time compares
-// the server's count with the client's; exact counts are checked on virtual
-// time.
-type freshConns struct{ n atomic.Int64 }
-
-// trace returns ctx with the client trace that counts.
-func (f *freshConns) trace(ctx context.Context) context.Context {
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
-		if !i.Reused {
-			f.n.Add(1)
-		}
-	}})
-}
-
-func (f *freshConns) count() int { return int(f.n.Load()) }

@@ -1,7 +1,6 @@
 package processwork_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/concurrency-katas/go-katas/harness"
@@ -10,9 +9,6 @@ import (
 
 // TestMain lets the test binary be a worker too: started by proc.Command,
 // it runs the worker protocol and exits before any spec runs.
-func TestMain(m *testing.M) {
-	proc.WorkerMain()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proc.Main(m) }
 
 func TestProcessWork(t *testing.T) { harness.RunSuite(t, "Kata 10: process-work") }
