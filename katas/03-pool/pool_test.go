@@ -2,7 +2,6 @@ package pool_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,40 +11,22 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
 var _ = Describe("Task 1: DownloadSite", func() {
-	It("reads a page whole and returns its size", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
-		session := site.NewSession()
-		DeferCleanup(session.Close)
-
-		for _, url := range fakeserver.SitesN(srv.URL, 4) {
-			size, err := pool.DownloadSite(ctx, session, url)
-			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
-			Expect(size).To(Equal(sizeOf(url)), "the size is the number of bytes of the body of %s, read to the end", url)
-		}
-		Expect(session.Close()).To(Succeed())
-		Expect(site).To(match.HaveFinishedEveryBody(), "read each body to the end and close it, so the session can reuse its connection")
-	}, SpecTimeout(harness.SpecTimeout))
-
-	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
-		DeferCleanup(srv.Close)
-		session := web.NewSite(srv).NewSession()
-		DeferCleanup(session.Close)
-
-		url := srv.URL + fakeserver.BigPath
-		_, err := pool.DownloadSite(ctx, session, url)
-		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
-		var httpErr *web.HTTPError
-		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
-		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
-	}, SpecTimeout(harness.SpecTimeout))
+	// Kata 01's DownloadSite, brought along, meets kata 01's specs: they are
+	// shared with every kata that brings it (harness/sitespec).
+	sitespec.Specs(sitespec.Kata[*web.Session]{
+		Open:          (*web.Site).NewSession,
+		DownloadSite:  pool.DownloadSite,
+		Request:       "session.Get(ctx, url)",
+		README:        "Task 1",
+		ContextREADME: "Stopping: the first error, and the caller's context",
+		TrackedBodies: true,
+	})
 })
 
 var _ = Describe("Task 2: a bounded pool", func() {
