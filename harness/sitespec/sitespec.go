@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -28,23 +29,19 @@ import (
 // real time.
 const latency = 100 * time.Millisecond
 
-// A Kata is the DownloadSite under test and how its failure messages speak
-// of it. S is what DownloadSite downloads with: *web.Session or *web.Client.
-type Kata[S io.Closer] struct {
-	// Open makes what DownloadSite downloads with, from the site of the
-	// spec's server: (*web.Site).NewSession or (*web.Site).NewClient. The
-	// spec closes it.
-	Open func(*web.Site) S
+// A Conn is what a DownloadSite downloads with: a Session, or a Client
+// (safe for concurrent use).
+type Conn interface {
+	*web.Session | *web.Client
+	Close() error
+}
 
-	// DownloadSite is the kata's DownloadSite. ctx is the context the
-	// request must end with: when it ends, DownloadSite returns an error
-	// that wraps ctx's and names the URL. A kata whose DownloadSite takes
-	// no context adapts it (kata 06 runs it in a task of a loop that stops
-	// when ctx ends).
-	DownloadSite func(ctx context.Context, s S, url string) (int, error)
-
+// A Kata says how the specs' failure messages speak of the kata's
+// DownloadSite.
+type Kata struct {
 	// Request is the call that sends the request, as the kata's README
-	// writes it: "session.Get(ctx, url)". Failure messages name it.
+	// writes it; failure messages name it. If empty: "session.Get(ctx,
+	// url)" for a Session, "client.Get(ctx, url)" for a Client.
 	Request string
 
 	// README and ContextREADME are the titles of the kata's README sections
@@ -62,8 +59,12 @@ type Kata[S io.Closer] struct {
 	TrackedBodies bool
 }
 
-// Specs registers, in the container it is called from, the specs every
-// DownloadSite meets:
+// Specs registers, in the container it is called from, the specs that
+// downloadSite, the kata's DownloadSite, meets. Each spec opens one Session
+// or Client (as C says) on a new in-memory server and passes it in; ctx is
+// the context the request must end with (a kata whose DownloadSite takes no
+// context adapts it: kata 06 runs it in a task of a loop that stops when ctx
+// ends). The specs:
 //
 //   - it reads a page whole and returns the size of its body;
 //   - a 500 comes back as the *web.HTTPError of the request (errors.As finds
@@ -75,17 +76,24 @@ type Kata[S io.Closer] struct {
 //     and names the URL;
 //   - with k.TrackedBodies, it reads each body to the end and closes it, so
 //     one session reuses one connection.
-func Specs[S io.Closer](k Kata[S]) {
+func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int, error), k Kata) {
+	if k.Request == "" {
+		k.Request = "session.Get(ctx, url)"
+		if _, client := any(*new(C)).(*web.Client); client {
+			k.Request = "client.Get(ctx, url)"
+		}
+	}
+
 	It("reads a page whole and returns its size: 10282 bytes, then 275", func(SpecContext) {
 		harness.Virtual(func() {
-			r := k.start()
+			r := start[C]()
 			defer r.stop()
 
 			for _, page := range []struct {
 				path string
 				size int
 			}{{fakeserver.BigPath, fakeserver.BigSize}, {fakeserver.SmallPath, fakeserver.SmallSize}} {
-				size, err := k.DownloadSite(context.Background(), r.s, r.srv.URL+page.path)
+				size, err := downloadSite(context.Background(), r.c, r.srv.URL+page.path)
 				Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 				Expect(size).To(Equal(page.size), "the size of %s is the number of bytes of its body, read to the end", page.path)
 			}
@@ -95,14 +103,14 @@ func Specs[S io.Closer](k Kata[S]) {
 	if k.TrackedBodies {
 		It("closes each body, so one session reuses one connection", func(SpecContext) {
 			harness.Virtual(func() {
-				r := k.start()
+				r := start[C]()
 				defer r.stop()
 
 				for _, url := range fakeserver.SitesN(r.srv.URL, 6) {
-					_, err := k.DownloadSite(context.Background(), r.s, url)
+					_, err := downloadSite(context.Background(), r.c, url)
 					Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
 				}
-				Expect(r.s.Close()).To(Succeed())
+				Expect(r.c.Close()).To(Succeed())
 				Expect(r.site).To(match.HaveFinishedEveryBody(), "read each body to the end and close it. See the README, %q.", k.README)
 			})
 		}, SpecTimeout(harness.SpecTimeout))
@@ -110,11 +118,11 @@ func Specs[S io.Closer](k Kata[S]) {
 
 	It("returns an error naming the URL when the server answers 500", func(SpecContext) {
 		harness.Virtual(func() {
-			r := k.start(fakeserver.Fault{Kind: fakeserver.StatusFault})
+			r := start[C](fakeserver.Fault{Kind: fakeserver.StatusFault})
 			defer r.stop()
 
 			url := r.srv.URL + fakeserver.SmallPath
-			_, err := k.DownloadSite(context.Background(), r.s, url)
+			_, err := downloadSite(context.Background(), r.c, url)
 			Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
 			var httpErr *web.HTTPError
 			Expect(errors.As(err, &httpErr)).To(BeTrue(),
@@ -125,15 +133,15 @@ func Specs[S io.Closer](k Kata[S]) {
 
 	It("returns errors naming the URL: a reset connection, a truncated body, a malformed URL", func(SpecContext) {
 		harness.Virtual(func() {
-			r := k.start(
+			r := start[C](
 				fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
 				fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath})
 			defer r.stop()
 
 			reset, truncated, malformed := r.srv.URL+fakeserver.SmallPath, r.srv.URL+fakeserver.BigPath, "::not a url"
-			_, err := k.DownloadSite(context.Background(), r.s, reset)
+			_, err := downloadSite(context.Background(), r.c, reset)
 			Expect(err).To(MatchError(ContainSubstring(reset)), "the server reset the connection: the error must say which URL failed")
-			_, err = k.DownloadSite(context.Background(), r.s, truncated)
+			_, err = downloadSite(context.Background(), r.c, truncated)
 			Expect(err).To(HaveOccurred(), "the server sent half the body it promised (Content-Length): reading it to the end is an error, not a smaller page")
 			Expect(err).To(MatchError(ContainSubstring(truncated)),
 				"a body cut short is an error too, and it must say which URL: wrap the error of reading the body,\n"+
@@ -142,14 +150,14 @@ func Specs[S io.Closer](k Kata[S]) {
 				"the error of a body cut short must still be the reader's underneath: errors.Is(err, io.ErrUnexpectedEOF) is false for %q.\n"+
 					"Wrap it with %%w, not %%v or %%s (those keep the text and lose the error): fmt.Errorf(\"GET %%s: reading the body: %%w\", url, err).\n"+
 					"See the README, %q.", err, k.README)
-			_, err = k.DownloadSite(context.Background(), r.s, malformed)
+			_, err = downloadSite(context.Background(), r.c, malformed)
 			Expect(err).To(MatchError(ContainSubstring(malformed)), "a malformed URL is an error that names it (the error of %s does)", k.Request)
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up when the context's deadline passes", func(SpecContext) {
 		harness.Virtual(func() {
-			r := k.start(fakeserver.Fault{Kind: fakeserver.HangFault})
+			r := start[C](fakeserver.Fault{Kind: fakeserver.HangFault})
 			defer r.stop()
 
 			url := r.srv.URL + fakeserver.BigPath
@@ -161,7 +169,7 @@ func Specs[S io.Closer](k Kata[S]) {
 			go func() {
 				defer close(done)
 				defer GinkgoRecover() // a panic fails the spec, not the whole run
-				_, err = k.DownloadSite(ctx, r.s, url)
+				_, err = downloadSite(ctx, r.c, url)
 			}()
 			select {
 			case <-done:
@@ -180,24 +188,40 @@ func Specs[S io.Closer](k Kata[S]) {
 	}, SpecTimeout(harness.SpecTimeout))
 }
 
-// A rig is a spec's in-memory server, its site, and the session or client
+// A rig is a spec's in-memory server, its site, and the Session or Client
 // opened on it.
-type rig[S io.Closer] struct {
+type rig[C Conn] struct {
 	srv  *fakeserver.Server
 	site *web.Site
-	s    S
+	c    C
 }
 
-// start starts an in-memory server with faults and opens k's session or
-// client on it. Call it inside harness.Virtual, and defer stop.
-func (k Kata[S]) start(faults ...fakeserver.Fault) rig[S] {
+// start starts an in-memory server with faults and opens a Session or a
+// Client on it, as C says. Call it inside harness.Virtual, and defer stop.
+func start[C Conn](faults ...fakeserver.Fault) rig[C] {
 	srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(faults...))
 	site := web.NewSite(srv)
-	return rig[S]{srv: srv, site: site, s: k.Open(site)}
+	var c C
+	switch p := any(&c).(type) {
+	case **web.Session:
+		*p = site.NewSession()
+	case **web.Client:
+		*p = site.NewClient()
+	}
+	return rig[C]{srv: srv, site: site, c: c}
 }
 
-// stop closes the session or client, then the server.
-func (r rig[S]) stop() {
-	r.s.Close()
+// stop closes the Session or Client, then the server.
+func (r rig[C]) stop() {
+	r.c.Close()
 	r.srv.Close()
+}
+
+// PageSize returns the size of the page that url names on the fake server,
+// a URL of fakeserver.Sites or SitesN: what DownloadSite returns for it.
+func PageSize(url string) int {
+	if strings.Contains(url, fakeserver.SmallPath) {
+		return fakeserver.SmallSize
+	}
+	return fakeserver.BigSize
 }

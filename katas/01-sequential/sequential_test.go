@@ -26,14 +26,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	// The specs every kata's DownloadSite meets (the size of a page, errors
 	// that name the URL, the context's deadline, every body finished) are
 	// shared with the katas that bring it along: see harness/sitespec.
-	sitespec.Specs(sitespec.Kata[*web.Session]{
-		Open:          (*web.Site).NewSession,
-		DownloadSite:  sequential.DownloadSite,
-		Request:       "session.Get(ctx, url)",
-		README:        "Task 1",
-		ContextREADME: "The context",
-		TrackedBodies: true,
-	})
+	sitespec.Specs(sequential.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "The context", TrackedBodies: true})
 
 	It("leaves the session open: the caller owns it", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
@@ -64,11 +57,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(srv.Stats()).To(match.HaveRequestedInOrder(urls))
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, p := range pages {
-				want := fakeserver.BigSize
-				if i%2 == 1 {
-					want = fakeserver.SmallSize
-				}
-				Expect(p).To(Equal(sequential.Page{URL: urls[i], Size: want}), "pages[%d] must be the page of urls[%d]", i, i)
+				Expect(p).To(Equal(sequential.Page{URL: urls[i], Size: sitespec.PageSize(urls[i])}), "pages[%d] must be the page of urls[%d]", i, i)
 			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))

@@ -16,6 +16,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
@@ -99,7 +100,7 @@ var _ = Describe("Task 4: results in input order", func() {
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, repeated ones too")
 			for i, url := range urls {
-				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
+				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sitespec.PageSize(url), Done: true}),
 					"pages[%d] must be the page of urls[%d], whatever order the downloads finish in; the list holds each\n"+
 						"URL several times, so finding a result's place by its URL (slices.Index) fills the first copy only:\n"+
 						"hand out indexes, not URLs, and write pages[i]. See README, \"map keeps the order\"", i, i)

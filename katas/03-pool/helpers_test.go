@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -86,14 +85,6 @@ wait:
 // ceilDiv returns ⌈n/d⌉: the number of rounds d workers need for n requests
 // of equal length.
 func ceilDiv(n, d int) int { return (n + d - 1) / d }
-
-// sizeOf returns the size of the page a URL of fakeserver.Sites names.
-func sizeOf(url string) int {
-	if strings.Contains(url, fakeserver.SmallPath) {
-		return fakeserver.SmallSize
-	}
-	return fakeserver.BigSize
-}
 
 // done returns the pages that were downloaded.
 func done(pages []pool.Page) []pool.Page {

@@ -19,13 +19,8 @@ import (
 var _ = Describe("Task 1: DownloadSite", func() {
 	// Kata 01's DownloadSite, brought along, meets kata 01's specs: they are
 	// shared with every kata that brings it (harness/sitespec).
-	sitespec.Specs(sitespec.Kata[*web.Session]{
-		Open:          (*web.Site).NewSession,
-		DownloadSite:  pool.DownloadSite,
-		Request:       "session.Get(ctx, url)",
-		README:        "Task 1",
-		ContextREADME: "Stopping: the first error, and the caller's context",
-		TrackedBodies: true,
+	sitespec.Specs(pool.DownloadSite, sitespec.Kata{
+		README: "Task 1", ContextREADME: "Stopping: the first error, and the caller's context", TrackedBodies: true,
 	})
 })
 
@@ -124,7 +119,7 @@ var _ = Describe("Task 4: results in input order", func() {
 				"the server's jitter should make requests finish out of order; if they did not, this spec proves nothing (a harness problem, not yours)")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, url := range urls {
-				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
+				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sitespec.PageSize(url), Done: true}),
 					"pages[%d] must be the page of urls[%d], as executor.map keeps the input order: write each result at its URL's index", i, i)
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
@@ -44,11 +45,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(results).To(HaveLen(len(urls)), "one Result per URL")
 			for i, r := range results {
-				want := fakeserver.BigSize
-				if i%2 == 1 {
-					want = fakeserver.SmallSize
-				}
-				Expect(r).To(Equal(cooperative.Result{URL: urls[i], Size: want}), "results[%d] must be the result of urls[%d]", i, i)
+				Expect(r).To(Equal(cooperative.Result{URL: urls[i], Size: sitespec.PageSize(urls[i])}), "results[%d] must be the result of urls[%d]", i, i)
 			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))

@@ -22,12 +22,8 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	// that name the URL, the context's deadline) are shared with the other
 	// download katas (harness/sitespec); here each call runs in a task of a
 	// loop of its own (downloadSite). This kata's own specs follow.
-	sitespec.Specs(sitespec.Kata[*web.Session]{
-		Open:          (*web.Site).NewSession,
-		DownloadSite:  downloadSite,
-		Request:       "session.Begin(t.Context(), url)",
-		README:        "Task 1: DownloadSite",
-		ContextREADME: "Awaiting a request",
+	sitespec.Specs(downloadSite, sitespec.Kata{
+		Request: "session.Begin(t.Context(), url)", README: "Task 1: DownloadSite", ContextREADME: "Awaiting a request",
 	})
 
 	It("never blocks the loop while the request waits: a heartbeat keeps its beat", func(SpecContext) {

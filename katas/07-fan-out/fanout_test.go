@@ -49,20 +49,12 @@ const (
 var _ = Describe("Task 1: DownloadSite", func() {
 	// Kata 01's DownloadSite with a shared client meets kata 01's specs:
 	// they are shared with every kata that brings it (harness/sitespec).
-	sitespec.Specs(sitespec.Kata[*web.Client]{
-		Open:          (*web.Site).NewClient,
-		DownloadSite:  fanout.DownloadSite,
-		Request:       "client.Get(ctx, url)",
-		README:        "Task 1",
-		ContextREADME: "Task 1",
-	})
+	sitespec.Specs(fanout.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "Task 1"})
 
 	It("returns an error, not a panic, for a nil ctx and for a nil client", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithLatency(latency))
+			defer stop()
 
 			url := srv.URL + fakeserver.SmallPath
 			_, err := fanout.DownloadSite(context.Background(), nil, url)
@@ -119,10 +111,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("keeps pages in the order of the URLs when they finish in another order", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
+			defer stop()
 			urls := fakeserver.SitesN(srv.URL, 200)
 
 			pages, err := fanout.DownloadAll(context.Background(), client, urls)
@@ -195,10 +185,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	It("stops at the context's deadline and keeps the pages already downloaded", func(SpecContext) {
 		harness.Virtual(func() {
 			// Latencies spread over [100 ms, 200 ms); the deadline falls at 150 ms.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
+			defer stop()
 			urls := fakeserver.SitesN(srv.URL, 100)
 			deadline := latency + latency/2
 			baseline := len(settledGoroutines())
@@ -225,7 +213,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				Expect(p.URL).To(Equal(urls[i]))
 				if finished[p.URL] {
 					Expect(p.Err).NotTo(HaveOccurred(), "pages[%d] was downloaded before the deadline: keep it (partial results are results)", i)
-					Expect(p.Size).To(Equal(wantSize(p.URL)))
+					Expect(p.Size).To(Equal(sitespec.PageSize(p.URL)))
 				} else {
 					Expect(p.Err).To(MatchError(context.DeadlineExceeded), "pages[%d] was not downloaded in time: its Err says so", i)
 				}
@@ -235,10 +223,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("gives up on a server that never answers when the deadline passes", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
+			defer stop()
 
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
@@ -251,10 +237,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("reports a malformed URL at once, naming it, and cancels the others", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithLatency(latency))
+			defer stop()
 			urls := fakeserver.SitesN(srv.URL, 10)
 			urls[6] = "::not a url::"
 
@@ -269,10 +253,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("answers an empty list with no request, and a nil ctx or client with an error", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithLatency(latency))
+			defer stop()
 			urls := fakeserver.SitesN(srv.URL, 2)
 
 			pages, err := fanout.DownloadAll(context.Background(), client, nil)
