@@ -20,6 +20,11 @@ const latency = 100 * time.Millisecond
 // workers is the pool size of the original program: ThreadPoolExecutor(max_workers=5).
 const workers = 5
 
+// everyPageDone is what a spec says when pages are missing from the result
+// of a run that had no error.
+const everyPageDone = "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned\n" +
+	"before its workers had ended: wait for them, wg.Wait)"
+
 // stallAfter bounds how long DownloadAll on real loopback may go on
 // without the server seeing a new request (see downloadAll). A request takes
 // 5 ms or less there; a run that starts none for this long, and has not

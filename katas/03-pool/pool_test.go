@@ -33,7 +33,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 
 				pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
 				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-				Expect(done(pages)).To(HaveLen(c.urls), "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned before its workers had ended: wait for them, wg.Wait)")
+				Expect(done(pages)).To(HaveLen(c.urls), everyPageDone)
 				Expect(srv.Stats()).To(match.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
 			})
 		}, SpecTimeout(harness.SpecTimeout))
@@ -63,7 +63,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 
 		pages, err := downloadAll(ctx, srv, site.NewSession, urls, workers)
 		Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-		Expect(done(pages)).To(HaveLen(20), "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned before its workers had ended: wait for them, wg.Wait)")
+		Expect(done(pages)).To(HaveLen(20), everyPageDone)
 		Expect(srv.Stats().Requests).To(Equal(20), "one request per URL")
 		Expect(site.SessionsMade()).To(Equal(workers), "one session per worker")
 		Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns (defer session.Close() in the worker)")
@@ -97,7 +97,7 @@ var _ = Describe("Task 3: one session per worker", func() {
 			start := time.Now()
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 3), 10)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-			Expect(done(pages)).To(HaveLen(3), "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned before its workers had ended: wait for them, wg.Wait)")
+			Expect(done(pages)).To(HaveLen(3), everyPageDone)
 			Expect(site.SessionsMade()).To(Equal(3), "3 URLs need only 3 workers: start min(workers, len(urls)), each with one session")
 			Expect(srv.Stats()).To(match.HavePeakInFlight(3), "3 URLs, 3 workers: all 3 at once")
 			Expect(time.Since(start)).To(match.TakeExactly(latency), "3 requests at once take one latency")
