@@ -36,8 +36,9 @@ type Conn interface {
 	Close() error
 }
 
-// A Kata says how the specs' failure messages speak of the kata's
-// DownloadSite.
+// A Kata is what the specs need to know of a kata beyond its DownloadSite:
+// how their failure messages speak of it, and whether the bodies it reads
+// can be checked.
 type Kata struct {
 	// Request is the call that sends the request, as the kata's README
 	// writes it; failure messages name it. If empty: "session.Get(ctx,
