@@ -113,8 +113,7 @@ var _ = Describe("Task 4: results in input order", func() {
 var _ = Describe("Task 5: the first error, and cancellation", func() {
 	It("reports a page whose body was cut short as not Done, with Size 0", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.TruncateFault, Request: 2}))
+			srv := serverWithFaultAt(fakeserver.TruncateFault, 2)
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 10)
 
@@ -217,15 +216,13 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 	It("keeps nothing between calls: a call after a failed one, and a call beside it, see only their own errors", func(SpecContext) {
 		harness.Virtual(func() {
-			failing := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3}))
+			failing := serverWithFaultAt(fakeserver.StatusFault, 3)
 			defer failing.Close()
 			_, err := pool.DownloadAll(context.Background(), web.NewSite(failing).NewSession, fakeserver.SitesN(failing.URL, 10), workers)
 			Expect(err).To(HaveOccurred(), "the server answered 500: an error")
 
 			// Two calls at once: one fails early, the other must not notice.
-			fails := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 2}))
+			fails := serverWithFaultAt(fakeserver.StatusFault, 2)
 			defer fails.Close()
 			fine := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer fine.Close()

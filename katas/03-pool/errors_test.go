@@ -21,8 +21,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 		harness.Virtual(func() {
 			// The 12th request fails: it is in the third round (requests 11 to 15,
 			// sent at 2 × latency), so it fails at 3 × latency.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 12}))
+			srv := serverWithFaultAt(fakeserver.StatusFault, 12)
 			defer srv.Close()
 			site := web.NewSite(srv)
 			urls := fakeserver.Sites(srv.URL)
@@ -105,8 +104,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 	It("returns an error naming the URL when the connection is reset", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault, Request: 3}))
+			srv := serverWithFaultAt(fakeserver.ResetFault, 3)
 			defer srv.Close()
 			site := web.NewSite(srv)
 

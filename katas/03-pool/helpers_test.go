@@ -87,6 +87,13 @@ wait:
 	return pages, err
 }
 
+// serverWithFaultAt starts an in-memory server, with the kata's latency, on
+// which request n (counted from 1, in the order the server sees them)
+// misbehaves as kind says. Start it inside harness.Virtual and close it there.
+func serverWithFaultAt(kind fakeserver.FaultKind, n int) *fakeserver.Server {
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Request: n}))
+}
+
 // ceilDiv returns ⌈n/d⌉: the number of rounds d workers need for n requests
 // of equal length.
 func ceilDiv(n, d int) int { return (n + d - 1) / d }

@@ -84,8 +84,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("keeps going when some URLs fail: an error per URL, every other page downloaded", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Path: fakeserver.SmallPath}))
+			srv := serverWithFaultySmallPages(fakeserver.StatusFault)
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
@@ -115,8 +114,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("stops with the loop: when it returns, every unfinished Result carries the loop's error", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Path: fakeserver.SmallPath}))
+			srv := serverWithFaultySmallPages(fakeserver.HangFault)
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 10)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)

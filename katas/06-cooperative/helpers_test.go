@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness/loop"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
@@ -18,6 +19,15 @@ const latency = 100 * time.Millisecond
 
 // beat is the heartbeat's period on virtual time.
 const beat = 10 * time.Millisecond
+
+// serverWithFaultySmallPages starts an in-memory server on which every small
+// page misbehaves as kind says, while the big ones answer after one latency
+// (in fakeserver.Sites and SitesN, the odd-numbered URLs are the small
+// pages). Start it inside harness.Virtual and close it there.
+func serverWithFaultySmallPages(kind fakeserver.FaultKind) *fakeserver.Server {
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+		fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Path: fakeserver.SmallPath}))
+}
 
 // spawn spawns body on l and fails the spec if Spawn refuses it.
 func spawn(l *loop.Loop, name string, body func(*loop.Task) error) *loop.Future {
