@@ -2,7 +2,6 @@ package sequential_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/01-sequential"
@@ -23,80 +23,10 @@ import (
 const latency = 100 * time.Millisecond
 
 var _ = Describe("Task 1: DownloadSite", func() {
-	It("reads the big page whole: 10282 bytes", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		session := web.NewSite(srv).NewSession()
-		DeferCleanup(session.Close)
-
-		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
-		Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
-		Expect(size).To(Equal(fakeserver.BigSize), "the size is the number of bytes of the body, read to the end")
-	}, SpecTimeout(harness.SpecTimeout))
-
-	It("reads the small page: 275 bytes", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		session := web.NewSite(srv).NewSession()
-		DeferCleanup(session.Close)
-
-		size, err := sequential.DownloadSite(ctx, session, srv.URL+fakeserver.SmallPath)
-		Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
-		Expect(size).To(Equal(fakeserver.SmallSize), "the size is the number of bytes of the body, read to the end")
-	}, SpecTimeout(harness.SpecTimeout))
-
-	It("closes each body, so one session reuses one connection", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
-		session := site.NewSession()
-		DeferCleanup(session.Close)
-
-		for _, url := range fakeserver.SitesN(srv.URL, 6) {
-			_, err := sequential.DownloadSite(ctx, session, url)
-			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
-		}
-		// On real loopback the Session's account of each body is exact; the
-		// connection count is not (see match.HaveFinishedEveryBody).
-		Expect(session.Close()).To(Succeed())
-		Expect(site).To(match.HaveFinishedEveryBody())
-	}, SpecTimeout(harness.SpecTimeout))
-
-	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
-		DeferCleanup(srv.Close)
-		session := web.NewSite(srv).NewSession()
-		DeferCleanup(session.Close)
-
-		url := srv.URL + fakeserver.SmallPath
-		_, err := sequential.DownloadSite(ctx, session, url)
-		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
-		var httpErr *web.HTTPError
-		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
-		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
-	}, SpecTimeout(harness.SpecTimeout))
-
-	It("returns errors naming the URL: a reset connection, a truncated body, a malformed URL", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(
-			fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
-			fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath}))
-		DeferCleanup(srv.Close)
-		session := web.NewSite(srv).NewSession()
-		DeferCleanup(session.Close)
-
-		reset, truncated, malformed := srv.URL+fakeserver.SmallPath, srv.URL+fakeserver.BigPath, "::not a url"
-		_, err := sequential.DownloadSite(ctx, session, reset)
-		Expect(err).To(MatchError(ContainSubstring(reset)), "the server reset the connection: the error must say which URL failed")
-		_, err = sequential.DownloadSite(ctx, session, truncated)
-		Expect(err).To(HaveOccurred(), "the server sent half the body it promised (Content-Length): reading it to the end is an error; io.Copy returns it")
-		Expect(err).To(MatchError(ContainSubstring(truncated)), "a body cut short is an error too, and it must say which URL: wrap io.Copy's error, fmt.Errorf(\"GET %%s: reading the body: %%w\", url, err)")
-		Expect(errors.Is(err, io.ErrUnexpectedEOF)).To(BeTrue(),
-			"the error of a body cut short must still be io.Copy's underneath: errors.Is(err, io.ErrUnexpectedEOF) is false for %q.\n"+
-				"Wrap it with %%w, not %%v or %%s (those keep the text and lose the error): fmt.Errorf(\"GET %%s: reading the body: %%w\", url, err).\n"+
-				"See the README, \"Task 1\".", err)
-		_, err = sequential.DownloadSite(ctx, session, malformed)
-		Expect(err).To(MatchError(ContainSubstring(malformed)), "a malformed URL is an error that names it (the Session's error does)")
-	}, SpecTimeout(harness.SpecTimeout))
+	// The specs every kata's DownloadSite meets (the size of a page, errors
+	// that name the URL, the context's deadline, every body finished) are
+	// shared with the katas that bring it along: see harness/sitespec.
+	sitespec.Specs(sequential.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "The context", TrackedBodies: true})
 
 	It("leaves the session open: the caller owns it", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(0))
@@ -113,36 +43,6 @@ var _ = Describe("Task 1: DownloadSite", func() {
 		_, err = sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
 		Expect(err).NotTo(HaveOccurred(), "the session must still work for the next page")
 	}, SpecTimeout(harness.SpecTimeout))
-
-	It("gives up when the context's deadline passes", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			session := web.NewSite(srv).NewSession()
-			defer session.Close()
-
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			start := time.Now()
-			done := make(chan struct{})
-			var err error
-			go func() {
-				defer close(done)
-				defer GinkgoRecover() // a panic fails the spec, not the whole run
-				_, err = sequential.DownloadSite(ctx, session, srv.URL+fakeserver.BigPath)
-			}()
-			select {
-			case <-done:
-				Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx to session.Get, and return its error")
-				Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
-			case <-time.After(4 * time.Second):
-				// The deferred srv.Close ends the hung request, so nothing leaks.
-				Fail("DownloadSite was still waiting 1 s after the context's 3 s deadline, on a server that never answers:\n" +
-					"the context never reached session.Get. Pass the ctx you were given, not context.Background().\n" +
-					"See the README, \"The context\".")
-			}
-		})
-	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 2: DownloadAll", func() {
@@ -157,11 +57,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(srv.Stats()).To(match.HaveRequestedInOrder(urls))
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, p := range pages {
-				want := fakeserver.BigSize
-				if i%2 == 1 {
-					want = fakeserver.SmallSize
-				}
-				Expect(p).To(Equal(sequential.Page{URL: urls[i], Size: want}), "pages[%d] must be the page of urls[%d]", i, i)
+				Expect(p).To(Equal(sequential.Page{URL: urls[i], Size: sitespec.PageSize(urls[i])}), "pages[%d] must be the page of urls[%d]", i, i)
 			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))

@@ -16,6 +16,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
@@ -99,7 +100,7 @@ var _ = Describe("Task 4: results in input order", func() {
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, repeated ones too")
 			for i, url := range urls {
-				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
+				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sitespec.PageSize(url), Done: true}),
 					"pages[%d] must be the page of urls[%d], whatever order the downloads finish in; the list holds each\n"+
 						"URL several times, so finding a result's place by its URL (slices.Index) fills the first copy only:\n"+
 						"hand out indexes, not URLs, and write pages[i]. See README, \"map keeps the order\"", i, i)
@@ -112,8 +113,7 @@ var _ = Describe("Task 4: results in input order", func() {
 var _ = Describe("Task 5: the first error, and cancellation", func() {
 	It("reports a page whose body was cut short as not Done, with Size 0", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.TruncateFault, Request: 2}))
+			srv := serverWithFaultAt(fakeserver.TruncateFault, 2)
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 10)
 
@@ -216,15 +216,13 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 	It("keeps nothing between calls: a call after a failed one, and a call beside it, see only their own errors", func(SpecContext) {
 		harness.Virtual(func() {
-			failing := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3}))
+			failing := serverWithFaultAt(fakeserver.StatusFault, 3)
 			defer failing.Close()
 			_, err := pool.DownloadAll(context.Background(), web.NewSite(failing).NewSession, fakeserver.SitesN(failing.URL, 10), workers)
 			Expect(err).To(HaveOccurred(), "the server answered 500: an error")
 
 			// Two calls at once: one fails early, the other must not notice.
-			fails := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 2}))
+			fails := serverWithFaultAt(fakeserver.StatusFault, 2)
 			defer fails.Close()
 			fine := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer fine.Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
@@ -20,8 +21,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 		harness.Virtual(func() {
 			// The 12th request fails: it is in the third round (requests 11 to 15,
 			// sent at 2 × latency), so it fails at 3 × latency.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 12}))
+			srv := serverWithFaultAt(fakeserver.StatusFault, 12)
 			defer srv.Close()
 			site := web.NewSite(srv)
 			urls := fakeserver.Sites(srv.URL)
@@ -43,7 +43,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			for i, p := range pages {
 				Expect(p.URL).To(Equal(urls[i]), "pages[%d].URL is urls[%d], downloaded or not", i, i)
 				if p.Done {
-					Expect(p.Size).To(Equal(sizeOf(p.URL)), "a Done page has its size")
+					Expect(p.Size).To(Equal(sitespec.PageSize(p.URL)), "a Done page has its size")
 				} else {
 					Expect(p.Size).To(BeZero(), "a page not downloaded has Size 0 and Done false")
 				}
@@ -77,7 +77,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, downloaded or not")
 			Expect(done(pages)).To(HaveLen(10*workers), "ten rounds of %d pages were downloaded before the deadline: report them as Done", workers)
 			for _, p := range done(pages) {
-				Expect(p.Size).To(Equal(sizeOf(p.URL)), "a Done page has its size")
+				Expect(p.Size).To(Equal(sitespec.PageSize(p.URL)), "a Done page has its size")
 			}
 			Expect(srv.Stats().Requests).To(Equal(11*workers), "eleven rounds were started; the eleventh was cancelled; no more may start")
 		})
@@ -104,8 +104,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 	It("returns an error naming the URL when the connection is reset", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.ResetFault, Request: 3}))
+			srv := serverWithFaultAt(fakeserver.ResetFault, 3)
 			defer srv.Close()
 			site := web.NewSite(srv)
 

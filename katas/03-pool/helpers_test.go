@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -20,6 +19,11 @@ const latency = 100 * time.Millisecond
 
 // workers is the pool size of the original program: ThreadPoolExecutor(max_workers=5).
 const workers = 5
+
+// everyPageDone is what a spec says when pages are missing from the result
+// of a run that had no error.
+const everyPageDone = "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned\n" +
+	"before its workers had ended: wait for them, wg.Wait)"
 
 // stallAfter bounds how long DownloadAll on real loopback may go on
 // without the server seeing a new request (see downloadAll). A request takes
@@ -83,17 +87,16 @@ wait:
 	return pages, err
 }
 
+// serverWithFaultAt starts an in-memory server, with the kata's latency, on
+// which request n (counted from 1, in the order the server sees them)
+// misbehaves as kind says. Start it inside harness.Virtual and close it there.
+func serverWithFaultAt(kind fakeserver.FaultKind, n int) *fakeserver.Server {
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Request: n}))
+}
+
 // ceilDiv returns ⌈n/d⌉: the number of rounds d workers need for n requests
 // of equal length.
 func ceilDiv(n, d int) int { return (n + d - 1) / d }
-
-// sizeOf returns the size of the page a URL of fakeserver.Sites names.
-func sizeOf(url string) int {
-	if strings.Contains(url, fakeserver.SmallPath) {
-		return fakeserver.SmallSize
-	}
-	return fakeserver.BigSize
-}
 
 // done returns the pages that were downloaded.
 func done(pages []pool.Page) []pool.Page {

@@ -2,7 +2,6 @@ package pool_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,40 +11,17 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
 
 var _ = Describe("Task 1: DownloadSite", func() {
-	It("reads a page whole and returns its size", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
-		session := site.NewSession()
-		DeferCleanup(session.Close)
-
-		for _, url := range fakeserver.SitesN(srv.URL, 4) {
-			size, err := pool.DownloadSite(ctx, session, url)
-			Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
-			Expect(size).To(Equal(sizeOf(url)), "the size is the number of bytes of the body of %s, read to the end", url)
-		}
-		Expect(session.Close()).To(Succeed())
-		Expect(site).To(match.HaveFinishedEveryBody(), "read each body to the end and close it, so the session can reuse its connection")
-	}, SpecTimeout(harness.SpecTimeout))
-
-	It("returns an error naming the URL when the server answers 500", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault}))
-		DeferCleanup(srv.Close)
-		session := web.NewSite(srv).NewSession()
-		DeferCleanup(session.Close)
-
-		url := srv.URL + fakeserver.BigPath
-		_, err := pool.DownloadSite(ctx, session, url)
-		Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
-		var httpErr *web.HTTPError
-		Expect(errors.As(err, &httpErr)).To(BeTrue(), "return (or wrap with %%w) the Session's error, so callers can inspect it")
-		Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
-	}, SpecTimeout(harness.SpecTimeout))
+	// Kata 01's DownloadSite, brought along, meets kata 01's specs: they are
+	// shared with every kata that brings it (harness/sitespec).
+	sitespec.Specs(pool.DownloadSite, sitespec.Kata{
+		README: "Task 1", ContextREADME: "Stopping: the first error, and the caller's context", TrackedBodies: true,
+	})
 })
 
 var _ = Describe("Task 2: a bounded pool", func() {
@@ -57,7 +33,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 
 				pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
 				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-				Expect(done(pages)).To(HaveLen(c.urls), "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned before its workers had ended: wait for them, wg.Wait)")
+				Expect(done(pages)).To(HaveLen(c.urls), everyPageDone)
 				Expect(srv.Stats()).To(match.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
 			})
 		}, SpecTimeout(harness.SpecTimeout))
@@ -87,7 +63,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 
 		pages, err := downloadAll(ctx, srv, site.NewSession, urls, workers)
 		Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-		Expect(done(pages)).To(HaveLen(20), "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned before its workers had ended: wait for them, wg.Wait)")
+		Expect(done(pages)).To(HaveLen(20), everyPageDone)
 		Expect(srv.Stats().Requests).To(Equal(20), "one request per URL")
 		Expect(site.SessionsMade()).To(Equal(workers), "one session per worker")
 		Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns (defer session.Close() in the worker)")
@@ -121,7 +97,7 @@ var _ = Describe("Task 3: one session per worker", func() {
 			start := time.Now()
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 3), 10)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
-			Expect(done(pages)).To(HaveLen(3), "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned before its workers had ended: wait for them, wg.Wait)")
+			Expect(done(pages)).To(HaveLen(3), everyPageDone)
 			Expect(site.SessionsMade()).To(Equal(3), "3 URLs need only 3 workers: start min(workers, len(urls)), each with one session")
 			Expect(srv.Stats()).To(match.HavePeakInFlight(3), "3 URLs, 3 workers: all 3 at once")
 			Expect(time.Since(start)).To(match.TakeExactly(latency), "3 requests at once take one latency")
@@ -143,7 +119,7 @@ var _ = Describe("Task 4: results in input order", func() {
 				"the server's jitter should make requests finish out of order; if they did not, this spec proves nothing (a harness problem, not yours)")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, url := range urls {
-				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sizeOf(url), Done: true}),
+				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sitespec.PageSize(url), Done: true}),
 					"pages[%d] must be the page of urls[%d], as executor.map keeps the input order: write each result at its URL's index", i, i)
 			}
 		})

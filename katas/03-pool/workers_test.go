@@ -92,6 +92,17 @@ func measure(ctx context.Context, download downloader, srv *fakeserver.Server, w
 	return sweepRow{w, elapsed, len(st.Sessions), st.Connections, st.PeakInFlight, site.SessionsMade(), site, len(done(pages)), err}
 }
 
+// expectEveryRunDone checks that the sweep ran every pool size, and that
+// each run downloaded every page without an error.
+func expectEveryRunDone(rows []sweepRow) {
+	GinkgoHelper()
+	Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
+	for _, r := range rows {
+		Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
+		Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
+	}
+}
+
 var _ = Describe("Task 7: how many workers", func() {
 	It("on virtual time, takes ⌈160/W⌉ × the latency with min(W, 160) sessions, for W = 1, 2, 5, 10, 50, 160", func(SpecContext) {
 		var rows []sweepRow
@@ -102,10 +113,8 @@ var _ = Describe("Task 7: how many workers", func() {
 		})
 		AddReportEntry("pool sizes on virtual time (latency 100ms, 160 URLs)", sweepTable("virtual time, latency 100ms, 160 URLs", rows))
 
-		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
+		expectEveryRunDone(rows)
 		for _, r := range rows {
-			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
-			Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
 			want := min(r.workers, fakeserver.SiteCount)
 			Expect(r.elapsed).To(match.TakeExactly(time.Duration(ceilDiv(fakeserver.SiteCount, r.workers))*latency),
 				"workers = %d: %d rounds of one latency each", r.workers, ceilDiv(fakeserver.SiteCount, r.workers))
@@ -133,10 +142,8 @@ var _ = Describe("Task 7: how many workers", func() {
 		// whatever the load: never more than W at once, W sessions made, and
 		// every body read to the end and closed before the session's next
 		// request, which is what lets a session reuse its connection.
-		Expect(rows).To(HaveLen(len(poolSizes)), "every pool size must run")
+		expectEveryRunDone(rows)
 		for _, r := range rows {
-			Expect(r.err).NotTo(HaveOccurred(), "workers = %d", r.workers)
-			Expect(r.pages).To(Equal(fakeserver.SiteCount), "workers = %d: every page is downloaded", r.workers)
 			want := min(r.workers, fakeserver.SiteCount)
 			Expect(r.peak).To(BeNumerically("<=", want), "workers = %d: never more requests in flight at once (see \"What the server sees\")", r.workers)
 			Expect(r.made).To(Equal(want), "workers = %d: one session per worker, made when the worker starts (see \"Sessions\")", r.workers)

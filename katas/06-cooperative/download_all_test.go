@@ -13,6 +13,7 @@ import (
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
@@ -44,11 +45,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(results).To(HaveLen(len(urls)), "one Result per URL")
 			for i, r := range results {
-				want := fakeserver.BigSize
-				if i%2 == 1 {
-					want = fakeserver.SmallSize
-				}
-				Expect(r).To(Equal(cooperative.Result{URL: urls[i], Size: want}), "results[%d] must be the result of urls[%d]", i, i)
+				Expect(r).To(Equal(cooperative.Result{URL: urls[i], Size: sitespec.PageSize(urls[i])}), "results[%d] must be the result of urls[%d]", i, i)
 			}
 		})
 	}, SpecTimeout(harness.SpecTimeout))
@@ -87,8 +84,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("keeps going when some URLs fail: an error per URL, every other page downloaded", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Path: fakeserver.SmallPath}))
+			srv := serverWithFaultySmallPages(fakeserver.StatusFault)
 			defer srv.Close()
 			urls := fakeserver.Sites(srv.URL)
 
@@ -118,8 +114,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("stops with the loop: when it returns, every unfinished Result carries the loop's error", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Path: fakeserver.SmallPath}))
+			srv := serverWithFaultySmallPages(fakeserver.HangFault)
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 10)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)

@@ -35,8 +35,7 @@ var _ = Describe("Task 3: Download", func() {
 
 	It("stops when the context is cancelled mid-run, and reports the partial results as such", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault, Path: fakeserver.SmallPath}))
+			srv := serverWithFaultySmallPages(fakeserver.HangFault)
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 10)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)

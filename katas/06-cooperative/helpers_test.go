@@ -1,13 +1,17 @@
 package cooperative_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness/loop"
+	"github.com/concurrency-katas/go-katas/harness/web"
+	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
 )
 
 // latency is the fake server's latency on virtual time.
@@ -16,12 +20,41 @@ const latency = 100 * time.Millisecond
 // beat is the heartbeat's period on virtual time.
 const beat = 10 * time.Millisecond
 
+// serverWithFaultySmallPages starts an in-memory server on which every small
+// page misbehaves as kind says, while the big ones answer after one latency
+// (in fakeserver.Sites and SitesN, the odd-numbered URLs are the small
+// pages). Start it inside harness.Virtual and close it there.
+func serverWithFaultySmallPages(kind fakeserver.FaultKind) *fakeserver.Server {
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency),
+		fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Path: fakeserver.SmallPath}))
+}
+
 // spawn spawns body on l and fails the spec if Spawn refuses it.
 func spawn(l *loop.Loop, name string, body func(*loop.Task) error) *loop.Future {
 	GinkgoHelper()
 	f, err := l.Spawn(name, body)
 	Expect(err).NotTo(HaveOccurred(), "the spec's Spawn(%q) on harness/loop failed (a harness problem, not yours)", name)
 	return f
+}
+
+// downloadSite runs DownloadSite in a task of a new loop that stops when
+// ctx ends, and returns what DownloadSite returned: DownloadSite as the
+// specs of harness/sitespec call it. A DownloadSite that panics fails the
+// spec with the loop's report of the panic.
+func downloadSite(ctx context.Context, session *web.Session, url string) (int, error) {
+	GinkgoHelper()
+	var l loop.Loop
+	var size int
+	var err error
+	returned := false
+	spawn(&l, "DownloadSite", func(t *loop.Task) error {
+		size, err = cooperative.DownloadSite(t, session, url)
+		returned = true
+		return nil
+	})
+	runErr := l.Run(ctx)
+	Expect(returned).To(BeTrue(), "DownloadSite never returned: %v", runErr)
+	return size, err
 }
 
 // A heartbeat is a task that sleeps beat between beats until stop is set,

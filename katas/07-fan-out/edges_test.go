@@ -13,6 +13,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/match"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/07-fan-out"
 )
@@ -33,10 +34,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			{"at a deadline", latency + latency/2, nil},
 		} {
 			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 9), fakeserver.WithFaults(c.faults...))
-				defer srv.Close()
-				client := web.NewSite(srv).NewClient()
-				defer client.Close()
+				srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 9), fakeserver.WithFaults(c.faults...))
+				defer stop()
 				urls := fakeserver.SitesN(srv.URL, 100)
 				ctx := context.Background()
 				if c.deadline > 0 {
@@ -55,7 +54,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 							"where Wait may run first), and return only after wg.Wait(), on every path: also when ctx is done.\n"+
 							"See README, \"No goroutine left behind\"", c.name, i)
 					if p.Err == nil {
-						Expect(p.Size).To(Equal(wantSize(p.URL)), "%s: pages[%d] has no error, so it was downloaded whole", c.name, i)
+						Expect(p.Size).To(Equal(sitespec.PageSize(p.URL)), "%s: pages[%d] has no error, so it was downloaded whole", c.name, i)
 					}
 				}
 				synctest.Wait()
@@ -66,10 +65,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 
 	It("keeps each page at its index when the list holds the same URL many times", func(SpecContext) {
 		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 5))
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
-			defer client.Close()
+			srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 5))
+			defer stop()
 			distinct := fakeserver.SitesN(srv.URL, 4)
 			var urls []string
 			for i := range 60 {
@@ -80,7 +77,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, repeated ones too")
 			for i, url := range urls {
-				Expect(pages[i]).To(Equal(fanout.Page{URL: url, Size: wantSize(url)}),
+				Expect(pages[i]).To(Equal(fanout.Page{URL: url, Size: sitespec.PageSize(url)}),
 					"pages[%d] must be the page of urls[%d], whatever order the downloads finish in; the list holds each\n"+
 						"URL several times, so finding a result's place by its URL (slices.Index) fills the first copy only:\n"+
 						"give each goroutine its index and write pages[i].\n"+

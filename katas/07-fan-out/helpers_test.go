@@ -14,15 +14,21 @@ import (
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/sitespec"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/07-fan-out"
 )
 
-// wantSize is the size of the page a URL of fakeserver.SitesN names.
-func wantSize(url string) int {
-	if strings.Contains(url, fakeserver.SmallPath) {
-		return fakeserver.SmallSize
+// serve starts an in-memory server with opts and a Client on it: call it
+// inside harness.Virtual, and defer stop, which closes the client, then the
+// server.
+func serve(opts ...fakeserver.Option) (srv *fakeserver.Server, client *web.Client, stop func()) {
+	srv = fakeserver.NewInMemory(opts...)
+	client = web.NewSite(srv).NewClient()
+	return srv, client, func() {
+		client.Close()
+		srv.Close()
 	}
-	return fakeserver.BigSize
 }
 
 // expectPagesByIndex checks that pages[i] is the downloaded page of urls[i].
@@ -32,7 +38,7 @@ func expectPagesByIndex(pages []fanout.Page, urls []string) {
 		ExpectWithOffset(1, p.URL).To(Equal(urls[i]),
 			"pages[%d] must be the page of urls[%d]: store each result at its URL's index (results[i] = ...), not in the order the downloads finished. See README, \"Results by index\"", i, i)
 		ExpectWithOffset(1, p.Err).NotTo(HaveOccurred(), "pages[%d] (%s)", i, p.URL)
-		ExpectWithOffset(1, p.Size).To(Equal(wantSize(p.URL)), "pages[%d].Size is the size of the body of %s", i, p.URL)
+		ExpectWithOffset(1, p.Size).To(Equal(sitespec.PageSize(p.URL)), "pages[%d].Size is the size of the body of %s", i, p.URL)
 	}
 }
 
