@@ -11,7 +11,11 @@
 //   - match: Gomega matchers over what the fake server saw, whose failure
 //     messages explain what went wrong;
 //   - loop and proc: the reference event loop and process pool that later
-//     katas build on.
+//     katas build on;
+//   - cputrace: what Go's execution tracer saw of the CPU work (how many
+//     goroutines ran at the same moment);
+//   - sitespec: the specs of DownloadSite, written once for the katas that
+//     bring it (like testing/fstest.TestFS, a kata calls it with its own).
 //
 // Learners read these packages; they never need to edit them. Their shape
 // follows Go's own test helpers (net/http/httptest, testing/fstest): small,
