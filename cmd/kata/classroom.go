@@ -123,11 +123,25 @@ jobs:
     steps:
       - name: Checkout code
         uses: actions/checkout@v4
+      # The kata project itself carries this file too, with its solutions/
+      # and its stubs: there is nothing to grade there, and a red run on every
+      # push would say nothing. A student's copy (make classroom) has no solutions/.
+      - name: Grade a student's copy only
+        id: copy
+        run: |
+          if [ -d solutions ]; then
+            echo "This is the kata project itself (solutions/ is here): nothing to grade. Student repositories come from: make classroom DIR=..."
+            echo "student=false" >> "$GITHUB_OUTPUT"
+          else
+            echo "student=true" >> "$GITHUB_OUTPUT"
+          fi
       - name: Set up Go from go.mod
+        if: steps.copy.outputs.student == 'true'
         uses: actions/setup-go@v5
         with:
           go-version-file: go.mod
       - name: Build the kata tool
+        if: steps.copy.outputs.student == 'true'
         run: go build -o .kata/bin/kata ./cmd/kata
 `)
 	var ids, env []string
@@ -142,7 +156,7 @@ jobs:
 		id := gradeStepID(k)
 		fmt.Fprintf(&b, `      - name: "Kata %02d: %s (%d tasks, %d points)"
         id: %s
-        if: success() || failure()
+        if: steps.copy.outputs.student == 'true' && (success() || failure())
         timeout-minutes: 12
         run: .kata/bin/kata classroom result -timeout 10m %d >> "$GITHUB_OUTPUT"
 `, k.Num, k.Name, len(tasks), maxScore(tasks), id, k.Num)
@@ -150,7 +164,7 @@ jobs:
 		env = append(env, fmt.Sprintf("          %s_RESULTS: \"${{ steps.%s.outputs.result }}\"\n", strings.ToUpper(id), id))
 	}
 	b.WriteString(`      - name: Autograding Reporter
-        if: always()
+        if: always() && steps.copy.outputs.student == 'true'
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
 `)

@@ -68,10 +68,17 @@ func checkClassroomWorkflow(t *testing.T, data []byte, katas []kata) {
 		setupGo := false
 		for _, s := range job.Steps {
 			setupGo = setupGo || strings.HasPrefix(s.Uses, "actions/setup-go@") && s.With["go-version-file"] == "go.mod"
+			if s.ID == "copy" {
+				// The gate: a copy with solutions/ (the project itself) grades nothing.
+				if !strings.Contains(s.Run, "[ -d solutions ]") || !strings.Contains(s.Run, "student=true") {
+					t.Errorf("step copy must tell a student's copy (no solutions/) from the project: %q", s.Run)
+				}
+				continue
+			}
 			if s.ID != "" {
 				graders[s.ID] = s.Run
-				if s.If != "success() || failure()" {
-					t.Errorf("step %s: if %q; it must run after a failed step too, or the reporter lacks its result", s.ID, s.If)
+				if s.If != "steps.copy.outputs.student == 'true' && (success() || failure())" {
+					t.Errorf("step %s: if %q; it must run in a student's copy only, and after a failed step too, or the reporter lacks its result", s.ID, s.If)
 				}
 			}
 			if strings.HasPrefix(s.Uses, "classroom-resources/autograding-grading-reporter@v1") {
