@@ -64,7 +64,8 @@ type recorder struct {
 	// spec can count how many digests the CPU stage runs at once.
 	hold <-chan struct{}
 	// onCall, if not nil, is called with the call's number (1 for the
-	// first) as each call starts.
+	// first) as each call starts, under the recorder's lock: it must not
+	// call the recorder's methods.
 	onCall func(n int)
 
 	mu     sync.Mutex
@@ -80,10 +81,14 @@ func (r *recorder) digest(body []byte) uint64 {
 	n := len(r.starts)
 	r.inside++
 	r.peak = max(r.peak, r.inside)
-	r.mu.Unlock()
+	// onCall runs under the lock: no other call starts until it returns, so
+	// a cancel it makes happens before every later call (on a busy machine
+	// another digester could otherwise start many while this one waits for
+	// a processor between the count and the cancel).
 	if r.onCall != nil {
 		r.onCall(n)
 	}
+	r.mu.Unlock()
 	if r.hold != nil {
 		<-r.hold
 	}
