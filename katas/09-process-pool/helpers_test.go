@@ -49,7 +49,8 @@ func start(ctx context.Context, cfg processpool.Config) (*processpool.Pool, []in
 	DeferCleanup(cleanUp, []int(nil))
 	pool, err := processpool.New(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "New must start the pool")
-	groups := groupsOf(workerChildren())
+	children := workerChildren()
+	groups := groupsOf(children)
 	DeferCleanup(cleanUp, groups)
 	DeferCleanup(func() { _ = pool.Close() })
 	// A failed spec may leave a Map blocked on a worker: kill the groups
@@ -59,6 +60,15 @@ func start(ctx context.Context, cfg processpool.Config) (*processpool.Pool, []in
 			cleanUp(groups)
 		}
 	})
+	// Every spec kills workers by their process group: check the groups
+	// first, so that a pool without them is named at once, not by a Map
+	// that hangs because its kills reach no process.
+	for _, c := range children {
+		Expect(c.PGID).To(Equal(c.PID), "%s must lead its own process group: cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}\n"+
+			"before Start. Without it the worker is in this process's group, and killing the worker's group\n"+
+			"(syscall.Kill(-pid, SIGKILL)) reaches no process: a hung or cancelled worker is never ended\n"+
+			"(README, \"Starting a worker\")", c)
+	}
 	return pool, groups
 }
 
@@ -96,10 +106,17 @@ func groupsOf(ps []proc.Process) []int {
 	return gs
 }
 
-// cleanUp kills the given groups and those of every descendant left, and
-// reaps zombie children. It is the spec's broom, not the pool's job.
+// cleanUp kills every descendant left, the given groups and those of every
+// descendant, and reaps zombie children. It is the spec's broom, not the
+// pool's job; it kills by PID too, for a pool whose workers have no group
+// of their own.
 func cleanUp(groups []int) {
 	ds, _ := proc.Descendants(os.Getpid())
+	for _, d := range ds {
+		if !d.Zombie() {
+			_ = syscall.Kill(d.PID, syscall.SIGKILL)
+		}
+	}
 	proc.Cleanup(os.Getpid(), append(groups, groupsOf(ds)...))
 }
 
