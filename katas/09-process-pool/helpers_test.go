@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
 
 	"github.com/concurrency-katas/go-katas/harness/proc"
 	processpool "github.com/concurrency-katas/go-katas/katas/09-process-pool"
@@ -84,15 +86,59 @@ func grandchildren() int {
 	return n
 }
 
-// mapAsync runs pool.Map in a goroutine and returns a channel that gets
-// its error, so that a spec can tell a Map that hangs from one that ends.
+// mapAsync runs pool.Map in a goroutine (race-checked) and returns a
+// channel that gets its error, so that a spec can tell a Map that hangs
+// from one that ends.
 func mapAsync(ctx context.Context, pool *processpool.Pool, ts []proc.Task) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		_, err := pool.Map(ctx, ts)
-		done <- err
+		defer GinkgoRecover()
+		var err error
+		defer func() { done <- err }()
+		_, err = mapRaceChecked(ctx, pool, ts)
 	}()
 	return done
+}
+
+// mapRaceChecked is pool.Map run as a subtest of the suite's test: the race
+// detector fails a test in which it found a data race, so a race among the
+// goroutines Map starts (two workers that report an error at once, say)
+// fails the spec that called it, with a message that says what it is,
+// instead of failing the whole run at its end without naming a spec. The
+// Maps that report errors from several workers at once run through it: the
+// race detector reports each race once per process, the first time.
+func mapRaceChecked(ctx context.Context, pool *processpool.Pool, ts []proc.Task) (results []string, err error) {
+	GinkgoHelper()
+	var panicked any
+	ok := suiteT.Run("Map", func(*testing.T) {
+		defer func() { panicked = recover() }() // re-panicked below, where Ginkgo reports it
+		results, err = pool.Map(ctx, ts)
+	})
+	if panicked != nil {
+		panic(panicked)
+	}
+	if !ok {
+		Fail("data race detected while Map ran: read the WARNING: DATA RACE report above; its two stacks point\n" +
+			"into your file. Two goroutines of Map touched the same variable (the first error, or whether the pool\n" +
+			"broke, say) at the same time, at least one of them writing, with nothing ordering the two: guard\n" +
+			"what the workers' goroutines share with a mutex (README, Task 3).")
+	}
+	return results, err
+}
+
+// expectMapError waits up to within for the Map that mapAsync started to
+// return, with an error that matches; why says what that takes.
+func expectMapError(done <-chan error, within time.Duration, matcher types.GomegaMatcher, why string) {
+	GinkgoHelper()
+	Eventually(done).Within(within).Should(Receive(matcher), why)
+}
+
+// expectCleanClose closes pool, which must succeed, and checks that nothing
+// of it is left: no child, no member of its groups, no zombie.
+func expectCleanClose(pool *processpool.Pool, groups []int) {
+	GinkgoHelper()
+	Expect(pool.Close()).To(Succeed(), "Close reaps every worker and returns nil when each exited on its own with status 0 or was killed by the pool (those exit statuses are no news)")
+	expectNoLeftovers(groups)
 }
 
 // groupsOf returns the process groups of ps, except this process's own.

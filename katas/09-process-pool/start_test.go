@@ -70,8 +70,7 @@ var _ = Describe("Task 1: New starts the workers", func() {
 		Expect(err).NotTo(HaveOccurred(), "New's ctx ends with New: stop its context.AfterFunc (the stop function it returns) before New returns")
 		Expect(got).To(Equal([]string{"ok", "ok", "ok", "ok"}))
 		Expect(workerChildren()).To(HaveLen(2), "the workers outlive New's ctx")
-		Expect(pool.Close()).To(Succeed())
-		expectNoLeftovers(groups)
+		expectCleanClose(pool, groups)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects negative workers, a nil Command and a nil ctx, before starting anything", func(ctx SpecContext) {

@@ -123,6 +123,7 @@ func learnerStacks() string {
 var crashProbe struct {
 	once    sync.Once
 	ended   bool   // the child ended by itself, within its time
+	stdout  string // how each of its runs ended
 	failure string // why the child crashed; "" if it did not
 }
 
@@ -157,7 +158,7 @@ func probeCrash() {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = time.Second
 	err = cmd.Run()
-	crashProbe.ended = ctx.Err() == nil
+	crashProbe.ended, crashProbe.stdout = ctx.Err() == nil, stdout.String()
 	switch {
 	case err == nil || !crashProbe.ended:
 	case strings.Contains(stdout.String(), hangMark):
@@ -222,9 +223,12 @@ func crashMessage(stdout, stderr string) string {
 var _ = Describe("Task 4: the CPU stage and the pipeline, in a child process", func() {
 	It("closes the channel between the stages once, after the last downloader: Run never crashes the program", func(SpecContext) {
 		// mustNotCrash, before this spec as before every other, fails it
-		// if the child crashed; here, the child must also have ended.
+		// if the child crashed; here, the child must also have ended, and
+		// Run must not have panicked on the caller's goroutine either.
 		Expect(crashProbe.ended).To(BeTrue(), "a child process that ran Run on %d pages on real loopback (1 ms a request) twice, each\n"+
 			"time with a context that ends after 2 s, had not ended after %v (it reports a Run that hangs\n"+
 			"after 5 s): the machine is very busy, or the child could not start", 12, probeTimeout)
+		Expect(strings.Count(crashProbe.stdout, "Run returned")).To(Equal(2), "Run must return from both of the child's runs (to the end, into a 500); the child saw:\n%s\n"+
+			"A panic of Run ends the caller's program too (README, Task 2)", crashProbe.stdout)
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"testing/synctest"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -16,7 +15,7 @@ import (
 	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/harness/workload"
-	"github.com/concurrency-katas/go-katas/katas/11-choose"
+	choose "github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
 var _ = Describe("Task 2: Run", func() {
@@ -84,31 +83,7 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 16)
 			plan := choose.Plan{Downloaders: 16, Digesters: 3}
-			hold := make(chan struct{})
-			rec := &recorder{hold: hold}
-
-			type outcome struct {
-				pages []choose.Page
-				err   error
-			}
-			out := make(chan outcome, 1)
-			go func() {
-				var o outcome
-				defer func() {
-					if r := recover(); r != nil { // reported by the spec, below
-						o.err = fmt.Errorf("Run panicked: %v", r)
-					}
-					out <- o
-				}()
-				o.pages, o.err = choose.Run(context.Background(), web.NewSite(srv).NewSession, urls, plan, rec.digest)
-			}()
-			// Every page has arrived long before this; each digest holds
-			// until released, so those started now are those running at once.
-			time.Sleep(10 * latency)
-			synctest.Wait()
-			atOnce := rec.calls()
-			close(hold)
-			res := <-out
+			atOnce, res := runHeld(srv, urls, plan)
 
 			Expect(res.err).NotTo(HaveOccurred())
 			Expect(done(res.pages)).To(HaveLen(len(urls)))
