@@ -182,11 +182,11 @@ var _ = Describe("Task 4: Await and Future", func() {
 								panics <- r
 							}
 						}()
+						err := fmt.Errorf("resolver %d", i) // made before the barrier: nothing slow between it and Resolve
 						for arrived.Add(1); arrived.Load() < resolvers; {
 							runtime.Gosched() // wait for the others: all resolve at once
 						}
 						_ = future.Err() // a reader, while the others resolve
-						err := fmt.Errorf("resolver %d", i)
 						if future.Resolve(err) {
 							wins <- err
 						}

@@ -51,7 +51,10 @@ var _ = Describe("Task 5: Stopping", func() {
 				"other tasks and return an error naming the task and the panic value (README, Task 5)")
 			Expect(err).To(MatchError(And(ContainSubstring(`"boom"`), ContainSubstring("kaboom"))),
 				"a panic in a task comes back from Run as an error that names the task and says what it panicked with")
-			Expect(sleepErr).To(MatchError(eventloop.ErrStopped), "the sleeping task is stopped: its Sleep returns ErrStopped")
+			Expect(sleepErr).To(MatchError(eventloop.ErrStopped), "the sleeping task is stopped: its Sleep returns an error wrapping ErrStopped.\n"+
+				"nil here means its Sleep never returned: the loop dropped the task without resuming it. Call stop\n"+
+				"on the coroutine of every unfinished task: its yield then returns false, and Sleep returns the\n"+
+				"stop error (README, \"Stopping a coroutine\")")
 			Expect(sleepErr).To(MatchError(ContainSubstring(`"boom"`)),
 				"ErrStopped comes wrapped together with the cause: here, the task that panicked (name it)")
 			Expect(awaitErr).To(MatchError(eventloop.ErrStopped), "the awaiting task is stopped: its Await returns ErrStopped")
