@@ -101,7 +101,8 @@ var _ = Describe("Task 2: the initializer", func() {
 			ts = append(ts, proc.Task{Name: "download", Arg: u})
 		}
 		sizes, err := pool.Map(ctx, ts)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "with an initializer, New returns once every worker has answered it with \"ready\": a task\n"+
+			"whose answer is a \"ready\" means New did not read it (README, Task 2)")
 		for i := range urls {
 			Expect(sizes[i]).To(Equal(fmt.Sprint([]int{fakeserver.BigSize, fakeserver.SmallSize}[i%2])), "sizes[%d] is the size of urls[%d]", i, i)
 		}
