@@ -133,6 +133,16 @@ func expectMapError(done <-chan error, within time.Duration, matcher types.Gomeg
 	Eventually(done).Within(within).Should(Receive(matcher), why)
 }
 
+// expectFaultToEndMap starts a pool of cfg, runs ts on it (race-checked),
+// expects the Map to end within within with an error that matches (why
+// says what that takes), then a clean Close.
+func expectFaultToEndMap(ctx context.Context, cfg processpool.Config, ts []proc.Task, within time.Duration, matcher types.GomegaMatcher, why string) {
+	GinkgoHelper()
+	pool, groups := start(ctx, cfg)
+	expectMapError(mapAsync(ctx, pool, ts), within, matcher, why)
+	expectCleanClose(pool, groups)
+}
+
 // expectCleanClose closes pool, which must succeed, and checks that nothing
 // of it is left: no child, no member of its groups, no zombie.
 func expectCleanClose(pool *processpool.Pool, groups []int) {

@@ -78,9 +78,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 				urls := fakeserver.Sites(srv.URL)
 				plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
-				start := time.Now()
-				pages, err := choose.Run(context.Background(), site.NewSession, urls, plan, cheap)
-				elapsed := time.Since(start)
+				pages, elapsed, err := runTimed(context.Background(), site, urls, plan, cheap)
 
 				var bad string
 				for _, sp := range srv.Stats().Spans {

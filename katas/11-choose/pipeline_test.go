@@ -15,7 +15,7 @@ import (
 	"github.com/concurrency-katas/go-katas/harness/match"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/harness/workload"
-	choose "github.com/concurrency-katas/go-katas/katas/11-choose"
+	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
 var _ = Describe("Task 2: Run", func() {
@@ -61,9 +61,7 @@ var _ = Describe("Task 3: the I/O stage", func() {
 			urls := fakeserver.Sites(srv.URL)
 			plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
-			start := time.Now()
-			_, err := choose.Run(context.Background(), site.NewSession, urls, plan, cheap)
-			elapsed := time.Since(start)
+			_, elapsed, err := runTimed(context.Background(), site, urls, plan, cheap)
 			Expect(err).NotTo(HaveOccurred())
 			st := srv.Stats()
 			Expect(st).To(match.HavePeakInFlight(plan.Downloaders))

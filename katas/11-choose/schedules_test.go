@@ -13,7 +13,7 @@ import (
 	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
-	choose "github.com/concurrency-katas/go-katas/katas/11-choose"
+	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
 
 // runOutcome is what a call of Run gave; a panic of Run becomes its error.
