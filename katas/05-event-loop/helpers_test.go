@@ -225,8 +225,10 @@ func (g *spinGuard) Done() <-chan struct{} { g.turn(); return g.Context.Done() }
 // returns Run's error.
 func runGuarded(l *eventloop.Loop, parent context.Context) error {
 	GinkgoHelper()
+	// The guard is not cancelled when Run returns: a spec checks, at that
+	// instant, what Run itself must have cancelled (Task.Context). It holds
+	// no goroutine and no timer; a parent that ends releases it.
 	g := newSpinGuard(parent)
-	defer g.cancel()
 	start := time.Now()
 	err := l.Run(g)
 	g.mu.Lock()
