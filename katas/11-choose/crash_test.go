@@ -26,8 +26,8 @@ import (
 // caller: it ends the whole test process, in whichever spec it happens, and
 // no spec can say what went wrong. So Run is first tried in a child process
 // (this test binary again, the way Go's own tests try a crash), once per
-// test process, and if the child crashed every spec fails with what it saw,
-// before calling Run here.
+// test process, and if the child crashed, or Run hung in it, every spec
+// fails at once with what the child saw, before calling Run here.
 
 // crashProbeEnv, set in a child's environment, makes TestMain run the probe
 // instead of the specs.
