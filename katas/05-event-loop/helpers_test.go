@@ -67,7 +67,7 @@ var errBeatAlone = errors.New("the heartbeat beat alone for 3 s")
 // and above all not a heartbeat that beat alone.
 func expectNoLoneBeats(err error) {
 	GinkgoHelper()
-	Expect(err).NotTo(MatchError(errBeatAlone), "the heartbeat beat alone for 3 s while the other task waited for its turn, which never came:\n"+
+	Expect(errors.Is(err, errBeatAlone)).To(BeFalse(), "the heartbeat beat alone for 3 s while the other task waited for its turn, which never came:\n"+
 		"Yield (and Sleep(0), which is Yield) must put the task at the BACK of the ready list, behind every\n"+
 		"task that was ready before it (README, \"The ready list\")")
 	Expect(err).To(Succeed(), "every task returned nil, so Run must return nil")
