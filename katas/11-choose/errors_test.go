@@ -104,9 +104,13 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 						Expect(p).To(Equal(choose.Page{URL: urls[i]}), "a page not finished has Size 0, Digest 0 and Done false")
 					}
 				}
-				Expect(len(done(pages))).To(BeNumerically(">=", (round-1)*plan.Downloaders), "%d rounds were finished before the error (request %d is in round %d): report them as Done", round-1, fault.Request, round)
+				Expect(len(done(pages))).To(BeNumerically(">=", (round-1)*plan.Downloaders), "%d rounds were finished before the error (request %d is in round %d): report them as Done.\n"+
+					"A pipeline digests each page as soon as it arrives, so those pages are Done by then; digests that\n"+
+					"start only after every download leave none Done (README, \"Pipelines\")", round-1, fault.Request, round)
 				Expect(srv.Stats().Requests).To(BeNumerically("<=", (round+1)*plan.Downloaders),
-					"after the error no new request may start: at most the round in flight and one request per downloader that raced with the cancel")
+					"after the error no new request may start: at most the round in flight and one request per downloader that raced\n"+
+						"with the cancel, %d in all with Downloaders = %d. More means requests started after the error (check\n"+
+						"ctx before each request), or more than plan.Downloaders requests at once (README, Tasks 3 and 5)", (round+1)*plan.Downloaders, plan.Downloaders)
 				Expect(elapsed).To(match.TakeExactly(time.Duration(round)*latency), "the run stops when the error happens, at the end of round %d: the requests in flight are cancelled, not waited for", round)
 			})
 		},
