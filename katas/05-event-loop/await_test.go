@@ -18,9 +18,8 @@ import (
 )
 
 var _ = Describe("Task 4: Await and Future", func() {
-	It("wakes an awaiting task when another goroutine resolves its future, while other tasks run", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("wakes an awaiting task when another goroutine resolves its future, while other tasks run", func(SpecContext) {
+		virtual(func() {
 			errRemote := errors.New("the remote work failed")
 			future := eventloop.NewFuture()
 			go func() { // work done off the loop, like a network request
@@ -49,7 +48,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 				}
 				return nil
 			})
-			Expect(l.Run(context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(runGuarded(&l, context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(wokeAt).To(Equal(50*time.Millisecond), "the awaiting task wakes when the future is resolved: at 50 ms of virtual time")
 			Expect(ticks).To(HaveLen(8), "other tasks keep running while one awaits")
 			Expect(ticks[4]).To(Equal(50*time.Millisecond), "the ticker kept its rhythm: the loop did not wait for the future alone")
@@ -57,9 +56,8 @@ var _ = Describe("Task 4: Await and Future", func() {
 		})
 	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
 
-	It("awaits a spawned task's future, which carries the task's error", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("awaits a spawned task's future, which carries the task's error", func(SpecContext) {
+		virtual(func() {
 			errChild := errors.New("child failed")
 			var l eventloop.Loop
 			start := time.Now()
@@ -80,7 +78,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 				got = child.Err()
 				return nil
 			})
-			err := l.Run(context.Background())
+			err := runGuarded(&l, context.Background())
 			Expect(err).To(MatchError(errChild), "the child's error still comes back from Run")
 			Expect(got).To(MatchError(errChild), "the parent reads the child's error from its Future once Await returns")
 			Expect(time.Since(start)).To(match.TakeExactly(20 * time.Millisecond))
@@ -107,9 +105,8 @@ var _ = Describe("Task 4: Await and Future", func() {
 		Expect(nilErr).To(MatchError(ContainSubstring("nil")), "Await(nil) has nothing to wait for: say so")
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("wakes every task that awaits one future", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("wakes every task that awaits one future", func(SpecContext) {
+		virtual(func() {
 			future := eventloop.NewFuture()
 			go func() {
 				time.Sleep(30 * time.Millisecond)
@@ -128,7 +125,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 					return nil
 				})
 			}
-			err := l.Run(runCtx)
+			err := runGuarded(&l, runCtx)
 			Expect(woke).To(ConsistOf("one", "two", "three"),
 				"three tasks awaited one future, and only %v woke when it was resolved (the others waited\n"+
 					"until the spec's one-second deadline). Resolve must wake EVERY task that awaits the future:\n"+
@@ -138,9 +135,8 @@ var _ = Describe("Task 4: Await and Future", func() {
 		})
 	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
 
-	It("awaits a context too: it is an Awaitable, done when the context is", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("awaits a context too: it is an Awaitable, done when the context is", func(SpecContext) {
+		virtual(func() {
 			deadline, cancel := context.WithTimeout(context.Background(), 40*time.Millisecond)
 			defer cancel()
 			var l eventloop.Loop
@@ -152,7 +148,7 @@ var _ = Describe("Task 4: Await and Future", func() {
 				wokeAt = time.Since(start)
 				return nil
 			})
-			Expect(runGuarded(&l)).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(runGuarded(&l, context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(awaitErr).NotTo(HaveOccurred(),
 				"Await takes any Awaitable (anything with Done() <-chan struct{}): a context.Context is one,\n"+
 					"and so is a *web.Call. Await its Done channel, whatever the type (README, \"Awaiting things done elsewhere\")")
@@ -186,11 +182,11 @@ var _ = Describe("Task 4: Await and Future", func() {
 								panics <- r
 							}
 						}()
+						err := fmt.Errorf("resolver %d", i) // made before the barrier: nothing slow between it and Resolve
 						for arrived.Add(1); arrived.Load() < resolvers; {
 							runtime.Gosched() // wait for the others: all resolve at once
 						}
 						_ = future.Err() // a reader, while the others resolve
-						err := fmt.Errorf("resolver %d", i)
 						if future.Resolve(err) {
 							wins <- err
 						}

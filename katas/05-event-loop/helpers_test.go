@@ -2,6 +2,7 @@ package eventloop_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/concurrency-katas/go-katas/harness"
 	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
 )
 
@@ -23,14 +25,17 @@ func spawn(l *eventloop.Loop, name string, body func(*eventloop.Task) error) *ev
 	return f
 }
 
-// beforeVirtual guards a virtual-time spec that waits: a loop that spins
-// fails the probe at once (mustNotSpin); one that spins only in some other
-// case gets an explanation in the spec's output (spinWatchdog) when it times
-// out.
-func beforeVirtual(ctx context.Context) {
+// virtual runs body on virtual time (harness.Virtual), behind the guards
+// that name a loop that spins at once rather than at the spec's timeout: the
+// real-time probe mustNotSpin, and a note in the spec's output if the run
+// still goes on after a few seconds of real time (spinWatchdog). Inside
+// body, run the loop with runGuarded, which names a loop that turns at one
+// instant of virtual time without ever blocking.
+func virtual(body func()) {
 	GinkgoHelper()
-	mustNotSpin(ctx)
+	mustNotSpin()
 	spinWatchdog()
+	harness.Virtual(body)
 }
 
 // spinWatchdog explains, in the spec's output, a virtual-time run that is
@@ -55,6 +60,19 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// errBeatAlone is what a heartbeat returns when no other task ran for 3 s.
+var errBeatAlone = errors.New("the heartbeat beat alone for 3 s")
+
+// expectNoLoneBeats checks Run's error in a spec with a heartbeat: nil,
+// and above all not a heartbeat that beat alone.
+func expectNoLoneBeats(err error) {
+	GinkgoHelper()
+	Expect(errors.Is(err, errBeatAlone)).To(BeFalse(), "the heartbeat beat alone for 3 s while the other task waited for its turn, which never came:\n"+
+		"Yield (and Sleep(0), which is Yield) must put the task at the BACK of the ready list, behind every\n"+
+		"task that was ready before it (README, \"The ready list\")")
+	Expect(err).To(Succeed(), "every task returned nil, so Run must return nil")
+}
+
 // heartbeat is a task that beats, yielding (or sleeping period) between
 // beats, until stop is set; it records the longest gap between two beats.
 type heartbeat struct {
@@ -65,8 +83,12 @@ type heartbeat struct {
 }
 
 func (h *heartbeat) task(t *eventloop.Task) error {
-	last := time.Now()
+	start := time.Now()
+	last := start
 	for !h.stop {
+		if time.Since(start) > 3*time.Second { // the other task needs 200 ms: end the spec now, not at its timeout
+			return errBeatAlone
+		}
 		now := time.Now()
 		h.longest = max(h.longest, now.Sub(last))
 		last = now
@@ -79,25 +101,55 @@ func (h *heartbeat) task(t *eventloop.Task) error {
 	return nil
 }
 
-// mustNotSpin runs a short probe on REAL time before a virtual-time spec: a
-// task sleeps and a task awaits a future resolved 200 ms later, and the
+// spinProbe is the verdict of mustNotSpin's probe, which runs once per test
+// process: "" if the loop blocks while its tasks wait.
+var spinProbe struct {
+	sync.Mutex
+	ran     bool
+	failure string
+}
+
+// mustNotSpin runs, the first time it is called, a short probe on REAL time:
+// a task sleeps and a task awaits a future resolved 200 ms later, and the
 // process's CPU time is measured meanwhile. A loop that spins while it waits
-// fails here at once, with an explanation, instead of freezing virtual time
-// (which would hang the spec until its timeout).
-func mustNotSpin(ctx context.Context) {
+// fails here (in every virtual-time spec, at once), with an explanation,
+// instead of freezing virtual time (which would hang the spec until its
+// timeout).
+func mustNotSpin() {
 	GinkgoHelper()
+	spinProbe.Lock()
+	defer spinProbe.Unlock()
+	if !spinProbe.ran {
+		spinProbe.failure, spinProbe.ran = probeSpin(), true
+	}
+	if spinProbe.failure != "" {
+		Fail(spinProbe.failure)
+	}
+}
+
+// probeSpin is mustNotSpin's probe; it returns why it failed, or "".
+func probeSpin() string {
 	const wait = 200 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	var l eventloop.Loop
 	remote := eventloop.NewFuture()
 	resolver := time.AfterFunc(wait, func() { remote.Resolve(nil) })
-	DeferCleanup(func() { resolver.Stop() })
+	defer resolver.Stop()
 	spawn(&l, "probe-sleeper", func(t *eventloop.Task) error { return t.Sleep(wait) })
 	spawn(&l, "probe-awaiter", func(t *eventloop.Task) error { return t.Await(remote) })
 	runtime.GC() // a collection now, not during the measurement
 	cpuBefore, start := cpuTime(), time.Now()
-	Expect(l.Run(ctx)).To(Succeed(), "the probe's tasks (one sleeps, one awaits a future resolved from a timer) return nil, so Run must return nil")
+	err := l.Run(ctx)
 	wall, cpu := time.Since(start), cpuTime()-cpuBefore
-	Expect(cpu).To(BeNumerically("<", spinBound(wall)), func() string { return spinMessage(wall, cpu) })
+	if cpu >= spinBound(wall) {
+		return spinMessage(wall, cpu)
+	}
+	if err != nil {
+		return fmt.Sprintf("A probe run on real time (one task sleeps %v, one awaits a future resolved by a timer\n"+
+			"%v later) returned %v; its tasks return nil, so Run must return nil.", wait, wait, err)
+	}
+	return ""
 }
 
 // spinBound returns the most CPU time a loop that blocks may use while its
@@ -145,9 +197,10 @@ type spinGuard struct {
 	spunFor int
 }
 
-// newSpinGuard makes a spinGuard; call it inside harness.Virtual.
-func newSpinGuard() *spinGuard {
-	ctx, cancel := context.WithCancel(context.Background())
+// newSpinGuard makes a spinGuard, done when parent is; call it inside
+// harness.Virtual.
+func newSpinGuard(parent context.Context) *spinGuard {
+	ctx, cancel := context.WithCancel(parent)
 	return &spinGuard{Context: ctx, cancel: cancel}
 }
 
@@ -175,12 +228,15 @@ func (g *spinGuard) Err() error { g.turn(); return g.Context.Err() }
 
 func (g *spinGuard) Done() <-chan struct{} { g.turn(); return g.Context.Done() }
 
-// runGuarded runs l on virtual time with a spinGuard, fails the spec with an
-// explanation if the loop spun at one instant, and returns Run's error.
-func runGuarded(l *eventloop.Loop) error {
+// runGuarded runs l on virtual time with a spinGuard derived from parent,
+// fails the spec with an explanation if the loop spun at one instant, and
+// returns Run's error.
+func runGuarded(l *eventloop.Loop, parent context.Context) error {
 	GinkgoHelper()
-	g := newSpinGuard()
-	defer g.cancel()
+	// The guard is not cancelled when Run returns: a spec checks, at that
+	// instant, what Run itself must have cancelled (Task.Context). It holds
+	// no goroutine and no timer; a parent that ends releases it.
+	g := newSpinGuard(parent)
 	start := time.Now()
 	err := l.Run(g)
 	g.mu.Lock()
@@ -198,7 +254,7 @@ func runGuarded(l *eventloop.Loop) error {
 	return err
 }
 
-// runRecovering runs l and turns a panic that escapes Run into a failure
+// runRecovering runs l on virtual time (runGuarded) and turns a panic that escapes Run into a failure
 // that says what it means.
 func runRecovering(l *eventloop.Loop, ctx context.Context, what string) (err error) {
 	GinkgoHelper()
@@ -207,5 +263,5 @@ func runRecovering(l *eventloop.Loop, ctx context.Context, what string) (err err
 			Fail(fmt.Sprintf("Run panicked (%v) %s", r, what))
 		}
 	}()
-	return l.Run(ctx)
+	return runGuarded(l, ctx)
 }

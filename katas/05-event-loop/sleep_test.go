@@ -1,6 +1,7 @@
 package eventloop_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"time"
@@ -14,9 +15,8 @@ import (
 )
 
 var _ = Describe("Task 3: Sleep", func() {
-	It("sleeps on virtual time: three tasks sleeping 100 ms at once take 100 ms together", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("sleeps on virtual time: three tasks sleeping 100 ms at once take 100 ms together", func(SpecContext) {
+		virtual(func() {
 			var l eventloop.Loop
 			start := time.Now()
 			woke := map[string]time.Duration{}
@@ -29,7 +29,7 @@ var _ = Describe("Task 3: Sleep", func() {
 					return nil
 				})
 			}
-			Expect(runGuarded(&l)).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(runGuarded(&l, context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(time.Since(start)).To(match.TakeExactly(100*time.Millisecond),
 				"sleeping tasks wait TOGETHER: the loop runs the others while one sleeps (README, \"The waiting list\")")
 			Expect(woke).To(Equal(map[string]time.Duration{"one": 100 * time.Millisecond, "two": 100 * time.Millisecond, "three": 100 * time.Millisecond}),
@@ -37,9 +37,8 @@ var _ = Describe("Task 3: Sleep", func() {
 		})
 	}, SpecTimeout(10*time.Second)) // shorter than usual: a spinning loop freezes virtual time, and would hang here
 
-	It("wakes sleepers in order of their deadlines, ties first come first served", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("wakes sleepers in order of their deadlines, ties first come first served", func(SpecContext) {
+		virtual(func() {
 			var l eventloop.Loop
 			start := time.Now()
 			var woke []string
@@ -57,7 +56,7 @@ var _ = Describe("Task 3: Sleep", func() {
 					return nil
 				})
 			}
-			Expect(runGuarded(&l)).To(Succeed(), "every task returned nil, so Run must return nil")
+			Expect(runGuarded(&l, context.Background())).To(Succeed(), "every task returned nil, so Run must return nil")
 			Expect(woke).To(Equal([]string{"10ms-a", "10ms-b", "20ms", "30ms"}),
 				"the earliest deadline wakes first; two equal deadlines wake in the order the tasks went to sleep")
 			Expect(at).To(Equal([]time.Duration{10 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond}),

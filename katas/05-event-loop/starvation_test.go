@@ -1,6 +1,7 @@
 package eventloop_test
 
 import (
+	"runtime"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -19,14 +20,24 @@ var _ = Describe("Task 6: Starvation", func() {
 		var l eventloop.Loop
 		hb := &heartbeat{}
 		spawn(&l, "heartbeat", hb.task)
+		beatsDuring := 0
 		spawn(&l, "hog", func(*eventloop.Task) error {
+			before := hb.beats
 			for start := time.Now(); time.Since(start) < spin; {
-				// computing, never yielding: nobody else can run
+				// Computing, never yielding to the loop: no other task can run.
+				// (Gosched lets any goroutine that could run now run: on a
+				// loop that runs tasks in parallel, the heartbeat would.)
+				runtime.Gosched()
 			}
+			beatsDuring = hb.beats - before
 			hb.stop = true
 			return nil
 		})
-		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
+		expectNoLoneBeats(l.Run(ctx))
+		Expect(beatsDuring).To(BeZero(),
+			"the heartbeat beat %d times while the hog spun without yielding. On a cooperative loop the running\n"+
+				"task keeps control until IT gives it back: tasks must not run on goroutines of their own, in\n"+
+				"parallel (README, \"Starvation\")", beatsDuring)
 		Expect(hb.longest).To(BeNumerically(">=", spin),
 			"the heartbeat's longest gap was %v, shorter than the hog's %v spin. On a cooperative loop the\n"+
 				"running task keeps control until IT gives it back: a task that never yields must stall every\n"+
@@ -49,7 +60,7 @@ var _ = Describe("Task 6: Starvation", func() {
 			hb.stop = true
 			return nil
 		})
-		Expect(l.Run(ctx)).To(Succeed(), "every task returned nil, so Run must return nil")
+		expectNoLoneBeats(l.Run(ctx))
 		Expect(yields).To(BeNumerically(">", 10), "the polite task yields over and over during its spin")
 		Expect(hb.beats).To(BeNumerically(">=", yields),
 			"the spinning task yielded %d times but the heartbeat beat only %d times: each Yield must give\n"+

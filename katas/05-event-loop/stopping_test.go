@@ -15,9 +15,14 @@ import (
 	eventloop "github.com/concurrency-katas/go-katas/katas/05-event-loop"
 )
 
+// errGaveUp is what a task that only ever yields returns once it has given
+// the loop every chance to stop it: the spec then ends at once, not at its
+// timeout.
+var errGaveUp = errors.New("gave up: the loop did not stop after the cancel, or never ran the canceller")
+
 var _ = Describe("Task 5: Stopping", func() {
 	It("reports a panicking task as an error naming it, and stops the other tasks", func(SpecContext) {
-		harness.Virtual(func() {
+		virtual(func() {
 			var l eventloop.Loop
 			start := time.Now()
 			var sleepErr, awaitErr error
@@ -46,7 +51,10 @@ var _ = Describe("Task 5: Stopping", func() {
 				"other tasks and return an error naming the task and the panic value (README, Task 5)")
 			Expect(err).To(MatchError(And(ContainSubstring(`"boom"`), ContainSubstring("kaboom"))),
 				"a panic in a task comes back from Run as an error that names the task and says what it panicked with")
-			Expect(sleepErr).To(MatchError(eventloop.ErrStopped), "the sleeping task is stopped: its Sleep returns ErrStopped")
+			Expect(sleepErr).To(MatchError(eventloop.ErrStopped), "the sleeping task is stopped: its Sleep returns an error wrapping ErrStopped.\n"+
+				"nil here means its Sleep never returned: the loop dropped the task without resuming it. Call stop\n"+
+				"on the coroutine of every unfinished task: its yield then returns false, and Sleep returns the\n"+
+				"stop error (README, \"Stopping a coroutine\")")
 			Expect(sleepErr).To(MatchError(ContainSubstring(`"boom"`)),
 				"ErrStopped comes wrapped together with the cause: here, the task that panicked (name it)")
 			Expect(awaitErr).To(MatchError(eventloop.ErrStopped), "the awaiting task is stopped: its Await returns ErrStopped")
@@ -56,9 +64,8 @@ var _ = Describe("Task 5: Stopping", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
-	It("stops when its context is done: every task gets ErrStopped, Run the context's error", func(ctx SpecContext) {
-		beforeVirtual(ctx)
-		harness.Virtual(func() {
+	It("stops when its context is done: every task gets ErrStopped, Run the context's error", func(SpecContext) {
+		virtual(func() {
 			runCtx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
 			var l eventloop.Loop
@@ -84,7 +91,7 @@ var _ = Describe("Task 5: Stopping", func() {
 					}
 				}
 			})
-			err := l.Run(runCtx)
+			err := runGuarded(&l, runCtx)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
 			Expect(time.Since(start)).To(match.TakeExactly(50*time.Millisecond), "stop at the deadline, not after the sleeper's hour")
 			Expect(errs).To(HaveLen(3), "every task was stopped and unwound")
@@ -104,7 +111,6 @@ var _ = Describe("Task 5: Stopping", func() {
 		defer cancel()
 		var l eventloop.Loop
 		cancelled, yieldsAfterCancel := false, 0
-		errGaveUp := errors.New("gave up: the loop did not stop after the cancel, or never ran the canceller")
 		for _, name := range []string{"spin-1", "spin-2", "spin-3"} {
 			spawn(&l, name, func(t *eventloop.Task) error {
 				for turns := 0; ; turns++ {
@@ -147,11 +153,12 @@ var _ = Describe("Task 5: Stopping", func() {
 		var l eventloop.Loop
 		for _, name := range []string{"a", "b", "c", "d"} {
 			spawn(&l, name, func(t *eventloop.Task) error {
-				for {
+				for turns := 0; turns < 100_000; turns++ { // the canceller needs one turn: end the spec now, not at its timeout
 					if err := t.Yield(); err != nil {
 						return err
 					}
 				}
+				return errGaveUp
 			})
 		}
 		spawn(&l, "canceller", func(t *eventloop.Task) error {
@@ -161,7 +168,10 @@ var _ = Describe("Task 5: Stopping", func() {
 			cancel()
 			return nil
 		})
-		Expect(l.Run(runCtx)).To(MatchError(context.Canceled), "Run returns (wraps) the context's error once it is cancelled")
+		err := l.Run(runCtx)
+		Expect(errors.Is(err, errGaveUp)).To(BeFalse(), "the tasks yielded 100000 times after the context was cancelled, and gave up: Run must\n"+
+			"check its context on every turn of the loop, not only when it blocks (README, \"Stopping a coroutine\")")
+		Expect(err).To(MatchError(context.Canceled), "Run returns (wraps) the context's error once it is cancelled")
 		Expect(goleak.Find(before)).To(Succeed(),
 			"Run returned, but goroutines it started are still there. A coroutine made by iter.Pull is a\n"+
 				"goroutine parked until you call next or stop: Run must call stop on every coroutine it\n"+
@@ -169,7 +179,7 @@ var _ = Describe("Task 5: Stopping", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("cancels Task.Context when a task panics, too", func(SpecContext) {
-		harness.Virtual(func() {
+		virtual(func() {
 			var l eventloop.Loop
 			var taskCtx context.Context
 			spawn(&l, "reader", func(t *eventloop.Task) error {
@@ -182,7 +192,7 @@ var _ = Describe("Task 5: Stopping", func() {
 				}
 				panic("kaboom")
 			})
-			Expect(l.Run(context.Background())).To(MatchError(ContainSubstring(`"boom"`)), "a panic comes back from Run as an error naming the task")
+			Expect(runGuarded(&l, context.Background())).To(MatchError(ContainSubstring(`"boom"`)), "a panic comes back from Run as an error naming the task")
 			Expect(taskCtx).NotTo(BeNil(), "the reader task ran, and read its Task.Context")
 			Expect(taskCtx.Err()).To(HaveOccurred(),
 				"Task.Context is done when the loop stops for ANY reason, a task's panic too: I/O a task started\n"+
@@ -192,7 +202,7 @@ var _ = Describe("Task 5: Stopping", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("refuses a Spawn while the loop is stopping, and never runs that task", func(SpecContext) {
-		harness.Virtual(func() {
+		virtual(func() {
 			runCtx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 			defer cancel()
 			var l eventloop.Loop
@@ -205,7 +215,7 @@ var _ = Describe("Task 5: Stopping", func() {
 				}()
 				return t.Sleep(time.Hour)
 			})
-			Expect(l.Run(runCtx)).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
+			Expect(runGuarded(&l, runCtx)).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
 			Expect(lateErr).To(HaveOccurred(),
 				"a task spawned while the loop stops its tasks (here, from a stopped task's deferred call) would\n"+
 					"never run, or run after Run returned: Spawn on a stopping loop is an error (README, Task 5)")
@@ -215,13 +225,13 @@ var _ = Describe("Task 5: Stopping", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("waits, before it returns, for every goroutine it started, also those watching an Awaitable", func(SpecContext) {
-		harness.Virtual(func() {
+		virtual(func() {
 			runCtx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 			defer cancel()
 			slow := &slowAwaitable{stop: runCtx, done: make(chan struct{})}
 			var l eventloop.Loop
 			spawn(&l, "awaiter", func(t *eventloop.Task) error { return t.Await(slow) })
-			Expect(l.Run(runCtx)).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
+			Expect(runGuarded(&l, runCtx)).To(MatchError(context.DeadlineExceeded), "Run returns (wraps) the context's error")
 			Expect(slow.inside.Load()).To(BeZero(),
 				"Run returned while a goroutine it started was still running: the one watching an Awaitable\n"+
 					"(it was still inside the Awaitable's Done method, which takes 10 ms here). Nothing Run starts may\n"+

@@ -26,14 +26,10 @@ var _ = Describe("Task 5: faults", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("ends Map at once when a worker crashes: the other workers are killed mid-task, with their process groups", func(ctx SpecContext) {
-		pool, groups := start(ctx, config(2))
 		// One worker starts a grandchild and hangs, the other crashes: only
 		// killing every group ends this Map.
-		done := mapAsync(ctx, pool, []proc.Task{{Name: "spawn"}, {Name: "crash"}})
-		Eventually(done).Within(10*time.Second).Should(Receive(MatchError(ContainSubstring("crash()"))),
+		expectFaultToEndMap(ctx, config(2), []proc.Task{{Name: "spawn"}, {Name: "crash"}}, 10*time.Second, MatchError(ContainSubstring("crash()")),
 			"a fault breaks the pool: kill every worker's process group at once (the hung one too), so that Map returns with the crash (README, \"Faults\")")
-		Expect(pool.Close()).To(Succeed())
-		expectNoLeftovers(groups)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports a worker that writes garbage with a clear protocol error", func(ctx SpecContext) {
@@ -41,19 +37,14 @@ var _ = Describe("Task 5: faults", func() {
 		_, err := pool.Map(ctx, []proc.Task{{Name: "whoami"}, {Name: "garbage"}})
 		Expect(err).To(MatchError(proc.ErrProtocol), "the proc.Decoder's error wraps proc.ErrProtocol: keep it with %%w")
 		Expect(err).To(MatchError(ContainSubstring("task 1 garbage()")), "name the task")
-		Expect(pool.Close()).To(Succeed())
-		expectNoLeftovers(groups)
+		expectCleanClose(pool, groups)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("kills a hung worker and reports it within the task timeout", func(ctx SpecContext) {
 		cfg := config(2)
 		cfg.TaskTimeout = 300 * time.Millisecond
-		pool, groups := start(ctx, cfg)
-		done := mapAsync(ctx, pool, []proc.Task{{Name: "whoami"}, {Name: "hang"}})
-		Eventually(done).Within(5*time.Second).Should(Receive(MatchError(ContainSubstring("task 1 hang()"))),
+		expectFaultToEndMap(ctx, cfg, []proc.Task{{Name: "whoami"}, {Name: "hang"}}, 5*time.Second, MatchError(ContainSubstring("task 1 hang()")),
 			"a TaskTimeout of 300ms must end Map soon after 300ms, with an error that names the task that hung: a timer per task that kills the worker's group (README, \"Faults\")")
-		Expect(pool.Close()).To(Succeed())
-		expectNoLeftovers(groups)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("ends every worker when ctx is cancelled, with its process group: grandchildren too", func(ctx SpecContext) {
@@ -64,9 +55,8 @@ var _ = Describe("Task 5: faults", func() {
 		Eventually(grandchildren).Within(10*time.Second).Should(Equal(2), "each worker's spawn task starts one grandchild")
 
 		cancel()
-		Eventually(done).Within(10*time.Second).Should(Receive(MatchError(context.Canceled)),
+		expectMapError(done, 10*time.Second, MatchError(context.Canceled),
 			"Map must return soon after ctx is cancelled, with an error that wraps ctx.Err(): context.AfterFunc(ctx, killAll) unblocks every read (README, \"Faults\")")
-		Expect(pool.Close()).To(Succeed())
-		expectNoLeftovers(groups)
+		expectCleanClose(pool, groups)
 	}, SpecTimeout(harness.SpecTimeout))
 })

@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
 
 	"github.com/concurrency-katas/go-katas/harness/proc"
 	processpool "github.com/concurrency-katas/go-katas/katas/09-process-pool"
@@ -49,7 +51,8 @@ func start(ctx context.Context, cfg processpool.Config) (*processpool.Pool, []in
 	DeferCleanup(cleanUp, []int(nil))
 	pool, err := processpool.New(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "New must start the pool")
-	groups := groupsOf(workerChildren())
+	children := workerChildren()
+	groups := groupsOf(children)
 	DeferCleanup(cleanUp, groups)
 	DeferCleanup(func() { _ = pool.Close() })
 	// A failed spec may leave a Map blocked on a worker: kill the groups
@@ -59,6 +62,15 @@ func start(ctx context.Context, cfg processpool.Config) (*processpool.Pool, []in
 			cleanUp(groups)
 		}
 	})
+	// Every spec kills workers by their process group: check the groups
+	// first, so that a pool without them is named at once, not by a Map
+	// that hangs because its kills reach no process.
+	for _, c := range children {
+		Expect(c.PGID).To(Equal(c.PID), "%s must lead its own process group: cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}\n"+
+			"before Start. Without it the worker is in this process's group, and killing the worker's group\n"+
+			"(syscall.Kill(-pid, SIGKILL)) reaches no process: a hung or cancelled worker is never ended\n"+
+			"(README, \"Starting a worker\")", c)
+	}
 	return pool, groups
 }
 
@@ -74,15 +86,69 @@ func grandchildren() int {
 	return n
 }
 
-// mapAsync runs pool.Map in a goroutine and returns a channel that gets
-// its error, so that a spec can tell a Map that hangs from one that ends.
+// mapAsync runs pool.Map in a goroutine (race-checked) and returns a
+// channel that gets its error, so that a spec can tell a Map that hangs
+// from one that ends.
 func mapAsync(ctx context.Context, pool *processpool.Pool, ts []proc.Task) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		_, err := pool.Map(ctx, ts)
-		done <- err
+		defer GinkgoRecover()
+		var err error
+		defer func() { done <- err }()
+		_, err = mapRaceChecked(ctx, pool, ts)
 	}()
 	return done
+}
+
+// mapRaceChecked is pool.Map run as a subtest of the suite's test: the race
+// detector fails a test in which it found a data race, so a race among the
+// goroutines Map starts (two workers that report an error at once, say)
+// fails the spec that called it, with a message that says what it is,
+// instead of failing the whole run at its end without naming a spec. The
+// Maps that report errors from several workers at once run through it: the
+// race detector reports each race once per process, the first time.
+func mapRaceChecked(ctx context.Context, pool *processpool.Pool, ts []proc.Task) (results []string, err error) {
+	GinkgoHelper()
+	var panicked any
+	ok := suiteT.Run("Map", func(*testing.T) {
+		defer func() { panicked = recover() }() // re-panicked below, where Ginkgo reports it
+		results, err = pool.Map(ctx, ts)
+	})
+	if panicked != nil {
+		panic(panicked)
+	}
+	if !ok {
+		Fail("data race detected while Map ran: read the WARNING: DATA RACE report above; its two stacks point\n" +
+			"into your file. Two goroutines of Map touched the same variable (the first error, or whether the pool\n" +
+			"broke, say) at the same time, at least one of them writing, with nothing ordering the two: guard\n" +
+			"what the workers' goroutines share with a mutex (README, Task 3).")
+	}
+	return results, err
+}
+
+// expectMapError waits up to within for the Map that mapAsync started to
+// return, with an error that matches; why says what that takes.
+func expectMapError(done <-chan error, within time.Duration, matcher types.GomegaMatcher, why string) {
+	GinkgoHelper()
+	Eventually(done).Within(within).Should(Receive(matcher), why)
+}
+
+// expectFaultToEndMap starts a pool of cfg, runs ts on it (race-checked),
+// expects the Map to end within within with an error that matches (why
+// says what that takes), then a clean Close.
+func expectFaultToEndMap(ctx context.Context, cfg processpool.Config, ts []proc.Task, within time.Duration, matcher types.GomegaMatcher, why string) {
+	GinkgoHelper()
+	pool, groups := start(ctx, cfg)
+	expectMapError(mapAsync(ctx, pool, ts), within, matcher, why)
+	expectCleanClose(pool, groups)
+}
+
+// expectCleanClose closes pool, which must succeed, and checks that nothing
+// of it is left: no child, no member of its groups, no zombie.
+func expectCleanClose(pool *processpool.Pool, groups []int) {
+	GinkgoHelper()
+	Expect(pool.Close()).To(Succeed(), "Close reaps every worker and returns nil when each exited on its own with status 0 or was killed by the pool (those exit statuses are no news)")
+	expectNoLeftovers(groups)
 }
 
 // groupsOf returns the process groups of ps, except this process's own.
@@ -96,10 +162,17 @@ func groupsOf(ps []proc.Process) []int {
 	return gs
 }
 
-// cleanUp kills the given groups and those of every descendant left, and
-// reaps zombie children. It is the spec's broom, not the pool's job.
+// cleanUp kills every descendant left, the given groups and those of every
+// descendant, and reaps zombie children. It is the spec's broom, not the
+// pool's job; it kills by PID too, for a pool whose workers have no group
+// of their own.
 func cleanUp(groups []int) {
 	ds, _ := proc.Descendants(os.Getpid())
+	for _, d := range ds {
+		if !d.Zombie() {
+			_ = syscall.Kill(d.PID, syscall.SIGKILL)
+		}
+	}
 	proc.Cleanup(os.Getpid(), append(groups, groupsOf(ds)...))
 }
 

@@ -100,7 +100,7 @@ var _ = Describe("Task 3: Map", func() {
 		pool, _ := start(ctx, config(2))
 		// Both workers get their task before either answers: two errors
 		// are reported at once, from two goroutines.
-		got, err := pool.Map(ctx, []proc.Task{{Name: "fail", Arg: "first"}, {Name: "fail", Arg: "second"}})
+		got, err := mapRaceChecked(ctx, pool, []proc.Task{{Name: "fail", Arg: "first"}, {Name: "fail", Arg: "second"}})
 		Expect(err).To(Or(MatchError(ContainSubstring("task 0 fail(first)")), MatchError(ContainSubstring("task 1 fail(second)"))), "Map returns one of the errors, the first reported, naming its task")
 		Expect(got).To(Equal([]string{"", ""}))
 

@@ -70,8 +70,7 @@ var _ = Describe("Task 1: New starts the workers", func() {
 		Expect(err).NotTo(HaveOccurred(), "New's ctx ends with New: stop its context.AfterFunc (the stop function it returns) before New returns")
 		Expect(got).To(Equal([]string{"ok", "ok", "ok", "ok"}))
 		Expect(workerChildren()).To(HaveLen(2), "the workers outlive New's ctx")
-		Expect(pool.Close()).To(Succeed())
-		expectNoLeftovers(groups)
+		expectCleanClose(pool, groups)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects negative workers, a nil Command and a nil ctx, before starting anything", func(ctx SpecContext) {
@@ -102,7 +101,8 @@ var _ = Describe("Task 2: the initializer", func() {
 			ts = append(ts, proc.Task{Name: "download", Arg: u})
 		}
 		sizes, err := pool.Map(ctx, ts)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "with an initializer, New returns once every worker has answered it with \"ready\": a task\n"+
+			"whose answer is a \"ready\" means New did not read it (README, Task 2)")
 		for i := range urls {
 			Expect(sizes[i]).To(Equal(fmt.Sprint([]int{fakeserver.BigSize, fakeserver.SmallSize}[i%2])), "sizes[%d] is the size of urls[%d]", i, i)
 		}

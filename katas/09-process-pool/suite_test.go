@@ -15,4 +15,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func TestProcessPool(t *testing.T) { harness.RunSuite(t, "Kata 09: process-pool") }
+// suiteT is the suite's *testing.T, for raceChecked.
+var suiteT *testing.T
+
+func TestProcessPool(t *testing.T) {
+	suiteT = t
+	harness.RunSuite(t, "Kata 09: process-pool")
+}

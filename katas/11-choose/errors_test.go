@@ -30,10 +30,15 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")
 		_, err = choose.Run(ctx, site.NewSession, urls, good, nil)
 		Expect(err).To(MatchError(ContainSubstring("digest")), "name the argument that is wrong")
+		// A Run that accepts a plan with no goroutine in a stage may wait for
+		// ever: end it after a while, and say what was wrong, not at the
+		// spec's timeout.
+		bounded, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
 		for _, n := range []int{0, -1} {
-			_, err = choose.Run(ctx, site.NewSession, urls, choose.Plan{Downloaders: n, Digesters: 2}, cheap)
+			_, err = choose.Run(bounded, site.NewSession, urls, choose.Plan{Downloaders: n, Digesters: 2}, cheap)
 			Expect(err).To(MatchError(ContainSubstring("Downloaders")), "Downloaders = %d: name the number that is wrong", n)
-			_, err = choose.Run(ctx, site.NewSession, urls, choose.Plan{Downloaders: 2, Digesters: n}, cheap)
+			_, err = choose.Run(bounded, site.NewSession, urls, choose.Plan{Downloaders: 2, Digesters: n}, cheap)
 			Expect(err).To(MatchError(ContainSubstring("Digesters")), "Digesters = %d: name the number that is wrong", n)
 		}
 		Expect(srv.Stats().Requests).To(BeZero(), "check the arguments before any request")
@@ -78,9 +83,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 				urls := fakeserver.Sites(srv.URL)
 				plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
-				start := time.Now()
-				pages, err := choose.Run(context.Background(), site.NewSession, urls, plan, cheap)
-				elapsed := time.Since(start)
+				pages, elapsed, err := runTimed(context.Background(), site, urls, plan, cheap)
 
 				var bad string
 				for _, sp := range srv.Stats().Spans {
@@ -101,9 +104,13 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 						Expect(p).To(Equal(choose.Page{URL: urls[i]}), "a page not finished has Size 0, Digest 0 and Done false")
 					}
 				}
-				Expect(len(done(pages))).To(BeNumerically(">=", (round-1)*plan.Downloaders), "%d rounds were finished before the error (request %d is in round %d): report them as Done", round-1, fault.Request, round)
+				Expect(len(done(pages))).To(BeNumerically(">=", (round-1)*plan.Downloaders), "%d rounds were finished before the error (request %d is in round %d): report them as Done.\n"+
+					"A pipeline digests each page as soon as it arrives, so those pages are Done by then; digests that\n"+
+					"start only after every download leave none Done (README, \"Pipelines\")", round-1, fault.Request, round)
 				Expect(srv.Stats().Requests).To(BeNumerically("<=", (round+1)*plan.Downloaders),
-					"after the error no new request may start: at most the round in flight and one request per downloader that raced with the cancel")
+					"after the error no new request may start: at most the round in flight and one request per downloader that raced\n"+
+						"with the cancel, %d in all with Downloaders = %d. More means requests started after the error (check\n"+
+						"ctx before each request), or more than plan.Downloaders requests at once (README, Tasks 3 and 5)", (round+1)*plan.Downloaders, plan.Downloaders)
 				Expect(elapsed).To(match.TakeExactly(time.Duration(round)*latency), "the run stops when the error happens, at the end of round %d: the requests in flight are cancelled, not waited for", round)
 			})
 		},

@@ -1,6 +1,7 @@
 package choose_test
 
 import (
+	"context"
 	"net/url"
 	"runtime"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
 )
@@ -126,4 +128,12 @@ func lastEnd(st fakeserver.Stats) time.Time {
 		}
 	}
 	return last
+}
+
+// runTimed calls Run and returns what it gave and how long it took (on
+// virtual time inside a bubble).
+func runTimed(ctx context.Context, site *web.Site, urls []string, plan choose.Plan, digest func([]byte) uint64) ([]choose.Page, time.Duration, error) {
+	start := time.Now()
+	pages, err := choose.Run(ctx, site.NewSession, urls, plan, digest)
+	return pages, time.Since(start), err
 }

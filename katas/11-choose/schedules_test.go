@@ -38,6 +38,23 @@ func goRun(ctx context.Context, newSession func() *web.Session, urls []string, p
 	return out
 }
 
+// runHeld runs Run on srv (in a bubble) with a digest that holds until
+// released, waits until every page has arrived and every goroutine is
+// blocked, then releases the digests and returns how many had started by
+// then (the number running at once) and what Run gave.
+func runHeld(srv *fakeserver.Server, urls []string, plan choose.Plan) (atOnce int, res runOutcome) {
+	hold := make(chan struct{})
+	rec := &recorder{hold: hold}
+	out := goRun(context.Background(), web.NewSite(srv).NewSession, urls, plan, rec.digest)
+	// Every page has arrived long before this; each digest holds until
+	// released, so those started now are those running at once.
+	time.Sleep(10 * latency)
+	synctest.Wait()
+	atOnce = rec.calls()
+	close(hold)
+	return atOnce, <-out
+}
+
 var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 	It("keeps as many digests running as plan.Digesters says, where that differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
 		setGOMAXPROCS(3)
@@ -46,17 +63,7 @@ var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 				defer srv.Close()
 				urls := fakeserver.SitesN(srv.URL, 2*digesters+2)
-				plan := choose.Plan{Downloaders: len(urls), Digesters: digesters}
-				hold := make(chan struct{})
-				rec := &recorder{hold: hold}
-				out := goRun(context.Background(), web.NewSite(srv).NewSession, urls, plan, rec.digest)
-				// Every page has arrived long before this; each digest holds until
-				// released, so those started now are those running at once.
-				time.Sleep(10 * latency)
-				synctest.Wait()
-				atOnce := rec.calls()
-				close(hold)
-				res := <-out
+				atOnce, res := runHeld(srv, urls, choose.Plan{Downloaders: len(urls), Digesters: digesters})
 				Expect(res.err).NotTo(HaveOccurred())
 				Expect(done(res.pages)).To(HaveLen(len(urls)), "every page is Done")
 				Expect(atOnce).To(Equal(digesters),
@@ -73,15 +80,9 @@ var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
 			defer srv.Close()
 			urls := fakeserver.SitesN(srv.URL, 3) // big, small, big
-			hold := make(chan struct{})
-			rec := &recorder{hold: hold}
-			out := goRun(context.Background(), web.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 1, Digesters: 1}, rec.digest)
 			// The first digest holds; meanwhile the one downloader fetches the
 			// two other pages, until the CPU stage takes no more.
-			time.Sleep(10 * latency)
-			synctest.Wait()
-			close(hold)
-			res := <-out
+			_, res := runHeld(srv, urls, choose.Plan{Downloaders: 1, Digesters: 1})
 			Expect(res.err).NotTo(HaveOccurred())
 			for i, p := range res.pages {
 				body := bodyOf(urls[i])
