@@ -188,6 +188,9 @@ func (r round) ratio() float64 { return float64(r.actual) / float64(r.best()) }
 
 // table formats rounds as the table the spec reports.
 func table(rounds []round) string {
+	if len(rounds) == 0 {
+		return "no round was measured: the spec stopped before its first round ended (see its failure above)"
+	}
 	var b strings.Builder
 	ms := func(d time.Duration) string { return fmt.Sprintf("%7.0f ms", float64(d)/float64(time.Millisecond)) }
 	fmt.Fprintf(&b, "%-5s %10s %10s %10s %3s %10s %10s %10s %10s %10s %10s %6s\n", "round", "CPU seq", "CPU seq÷P", "CPU bound", "D", "⌈160÷D⌉×lat", "I/O bound", "ideal", "plain pipe", "best", "actual", "ratio")
