@@ -228,6 +228,10 @@ var _ = Describe("Task 4: the CPU stage and the pipeline, in a child process", f
 		Expect(crashProbe.ended).To(BeTrue(), "a child process that ran Run on %d pages on real loopback (1 ms a request) twice, each\n"+
 			"time with a context that ends after 2 s, had not ended after %v (it reports a Run that hangs\n"+
 			"after 5 s): the machine is very busy, or the child could not start", 12, probeTimeout)
+		if _, stub, ok := strings.Cut(crashProbe.stdout, "Run panicked on the caller's goroutine: "); ok && strings.Contains(stub, "not implemented yet") {
+			first, _, _ := strings.Cut(stub, "\n")
+			Fail(first) // the stub: say what it says, as every other spec does
+		}
 		Expect(strings.Count(crashProbe.stdout, "Run returned")).To(Equal(2), "Run must return from both of the child's runs (to the end, into a 500); the child saw:\n%s\n"+
 			"A panic of Run ends the caller's program too (README, Task 2)", crashProbe.stdout)
 	}, SpecTimeout(harness.SpecTimeout))
