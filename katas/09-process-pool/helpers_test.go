@@ -130,7 +130,12 @@ func mapRaceChecked(ctx context.Context, pool *processpool.Pool, ts []proc.Task)
 // return, with an error that matches; why says what that takes.
 func expectMapError(done <-chan error, within time.Duration, matcher types.GomegaMatcher, why string) {
 	GinkgoHelper()
-	Eventually(done).Within(within).Should(Receive(matcher), why)
+	// Receive first, then match: Eventually(Receive(matcher)) would take
+	// a wrong error off the channel and then wait the whole of within for
+	// another that never comes.
+	var err error
+	Eventually(done).Within(within).Should(Receive(&err), "Map has not returned after %v: %s", within, why)
+	Expect(err).To(matcher, why)
 }
 
 // expectFaultToEndMap starts a pool of cfg, runs ts on it (race-checked),
