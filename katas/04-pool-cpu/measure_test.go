@@ -104,14 +104,8 @@ func busyNote(load, referenceSpeedUp float64) string {
 
 var _ = Describe("Task 3: measuring", func() {
 	It("runs min(workers, GOMAXPROCS) sums at the same moment, by Go's execution tracer, and shows the speed-up", func(ctx SpecContext) {
-		// At least 2 processors, whatever GOMAXPROCS the run was given: with
-		// one, a pool and a loop both run one sum at a time, and the spec
-		// could not tell them apart. (Go runs 2 Ps on 1 core too: the tracer
-		// then sees both running, in turns the operating system decides.)
-		if was := runtime.GOMAXPROCS(0); was < 2 {
-			runtime.GOMAXPROCS(2)
-			DeferCleanup(func() { runtime.GOMAXPROCS(was) })
-		}
+		// With one processor a pool and a loop both run one sum at a time.
+		harness.AtLeastTwoProcs()
 		workload.SumOfSquares(measured()[0]) // warm up
 		rec := traced(ctx)
 		want := min(measureWorkers, runtime.GOMAXPROCS(0), measuredCount)

@@ -3,7 +3,6 @@ package leaks_test
 import (
 	"context"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -232,13 +231,9 @@ var _ = Describe("Task 3: Process", func() {
 
 	It("calls progress while it works, from another goroutine, and waits for a call in flight before it returns", func(SpecContext) {
 		noLeak := leakCheck("Process", "Task 3: Process")
-		// At least 2 processors, whatever GOMAXPROCS the run was given, so
-		// that the reporter runs while Process works, not only in its gaps:
-		// a count shared without synchronisation is then raced every run.
-		if was := runtime.GOMAXPROCS(0); was < 2 {
-			runtime.GOMAXPROCS(2)
-			DeferCleanup(func() { runtime.GOMAXPROCS(was) })
-		}
+		// So that the reporter runs while Process works, not only in its
+		// gaps: a count shared without synchronisation is then raced every run.
+		harness.AtLeastTwoProcs()
 		// The first tick must come while Process works: with a 1 ns interval
 		// it does as soon as the reporter gets a turn; more items give it more
 		// turns, until one came.

@@ -3,7 +3,6 @@ package choose_test
 import (
 	"context"
 	"net/url"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -49,12 +48,6 @@ func cheap(body []byte) uint64 { return workload.Digest(body, 1) }
 // done returns the pages that were finished.
 func done(pages []choose.Page) []choose.Page {
 	return slices.DeleteFunc(slices.Clone(pages), func(p choose.Page) bool { return !p.Done })
-}
-
-// setGOMAXPROCS sets runtime.GOMAXPROCS for the running spec only.
-func setGOMAXPROCS(n int) {
-	prev := runtime.GOMAXPROCS(n)
-	DeferCleanup(func() { runtime.GOMAXPROCS(prev) })
 }
 
 // A recorder is a digest function that notes when each call started (on

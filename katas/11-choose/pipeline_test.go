@@ -97,7 +97,7 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 	It("computes its digests in parallel: Go's execution tracer sees min(Digesters, GOMAXPROCS) running at the same moment", func(ctx SpecContext) {
 		// Two processors at least, whatever GOMAXPROCS the run was given: with
 		// one, a single digester and three look the same to the tracer.
-		setGOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))
+		harness.AtLeastTwoProcs()
 		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
 		DeferCleanup(srv.Close)
 		site := web.NewSite(srv)

@@ -13,7 +13,7 @@ import (
 var _ = Describe("Task 1: ChoosePlan", func() {
 	It("gives the CPU stage one digester per processor Go runs goroutines on (GOMAXPROCS)", func(SpecContext) {
 		for _, procs := range []int{1, 2, 3, 8} {
-			setGOMAXPROCS(procs)
+			harness.SetGOMAXPROCS(procs)
 			plan, err := choose.ChoosePlan(160, 50*time.Millisecond, 5*time.Millisecond)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(plan.Digesters).To(Equal(procs),
@@ -22,7 +22,7 @@ var _ = Describe("Task 1: ChoosePlan", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives the I/O stage just enough downloaders to keep up with the CPU stage", func(SpecContext) {
-		setGOMAXPROCS(2)
+		harness.SetGOMAXPROCS(2)
 		cases := []struct {
 			pages           int
 			latency, perCPU time.Duration

@@ -57,7 +57,7 @@ func runHeld(srv *fakeserver.Server, urls []string, plan choose.Plan) (atOnce in
 
 var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 	It("keeps as many digests running as plan.Digesters says, where that differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
-		setGOMAXPROCS(3)
+		harness.SetGOMAXPROCS(3)
 		for _, digesters := range []int{1, runtime.NumCPU() + 3 + 2} {
 			harness.Virtual(func() {
 				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
