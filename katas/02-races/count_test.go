@@ -54,22 +54,14 @@ var _ = Describe("Task 2: CountWithMutex", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("adds one per increment to the count already there: one Load and one Store each", func(SpecContext) {
-		harness.Virtual(func() {
-			c := settledCounts("CountWithMutex", 8, 25, races.CountWithMutex, false)
-			Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
-				"8 goroutines × 25 increments: expected 200 calls of c.Load and 200 of c.Store, one each per increment; saw %d and %d.\n"+
-					"Each increment is c.Store(c.Load() + 1) under the lock: adding a goroutine's share at once, or counting in a\n"+
-					"local variable and storing the total, gets the right number without being the counter. See the README, \"The counter\".",
-				c.loads.Load(), c.stores.Load())
-			Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
-		})
+		expectOneLoadAndStoreEach("CountWithMutex", races.CountWithMutex, false,
+			"8 goroutines × 25 increments: expected 200 calls of c.Load and 200 of c.Store, one each per increment; saw %d and %d.\n"+
+				"Each increment is c.Store(c.Load() + 1) under the lock: adding a goroutine's share at once, or counting in a\n"+
+				"local variable and storing the total, gets the right number without being the counter. See the README, \"The counter\".")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns only after every goroutine has ended: the last increment held open", func(SpecContext) {
-		harness.Virtual(func() {
-			r := waitsForLastIncrement(50, 5, 20, races.CountWithMutex)
-			Expect(r.earlyAt == 0 && r.stores < 0).To(BeTrue(), fmtHeld("CountWithMutex", r, 5, 20, false))
-		})
+		expectWaitsForLastIncrement("CountWithMutex", races.CountWithMutex, false)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil counter, fewer than 1 goroutine and negative increments", func(SpecContext) {
@@ -140,22 +132,14 @@ var _ = Describe("Task 4: CountConfined", func() {
 	}, SpecTimeout(bigCountTimeout))
 
 	It("has the owner apply each request as one increment, to the count already there", func(SpecContext) {
-		harness.Virtual(func() {
-			c := settledCounts("CountConfined", 8, 25, races.CountConfined, true)
-			Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}),
-				"8 goroutines × 25 requests: expected the owner to call c.Load 200 times and c.Store 200 times, once each per\n"+
-					"request as it receives it; saw %d and %d. An owner that counts the requests in a local variable and\n"+
-					"stores the total at the end gets the right number, but c is not the counter any more. See the README, \"Confinement\".",
-				c.loads.Load(), c.stores.Load())
-			Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
-		})
+		expectOneLoadAndStoreEach("CountConfined", races.CountConfined, true,
+			"8 goroutines × 25 requests: expected the owner to call c.Load 200 times and c.Store 200 times, once each per\n"+
+				"request as it receives it; saw %d and %d. An owner that counts the requests in a local variable and\n"+
+				"stores the total at the end gets the right number, but c is not the counter any more. See the README, \"Confinement\".")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns only after the owner has applied the last increment and ended", func(SpecContext) {
-		harness.Virtual(func() {
-			r := waitsForLastIncrement(50, 5, 20, races.CountConfined)
-			Expect(r.earlyAt == 0 && r.stores < 0).To(BeTrue(), fmtHeld("CountConfined", r, 5, 20, true))
-		})
+		expectWaitsForLastIncrement("CountConfined", races.CountConfined, true)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("touches the counter from one goroutine only, the owner", func(SpecContext) {

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/katas/02-races"
 )
 
@@ -122,4 +123,28 @@ func settledCounts(fn string, goroutines, increments int, count func(races.Count
 		Fail(fmtHeld(fn, heldResult{earlyAt: 1, stores: -1}, goroutines, increments, owner))
 	}
 	return c
+}
+
+// expectOneLoadAndStoreEach runs count (8 goroutines × 25 increments) on a
+// counter that starts at 1000, in the bubble, and expects each increment to
+// be one c.Load and one c.Store(v + 1) on the count already there. why is
+// the failure text for the calls, with two %d: the Loads and the Stores seen.
+func expectOneLoadAndStoreEach(fn string, count func(races.Counter, int, int) error, owner bool, why string) {
+	GinkgoHelper()
+	harness.Virtual(func() {
+		c := settledCounts(fn, 8, 25, count, owner)
+		Expect([]int64{c.loads.Load(), c.stores.Load()}).To(Equal([]int64{200, 200}), why, c.loads.Load(), c.stores.Load())
+		Expect(c.x).To(Equal(1200), "the counter started at 1000: 200 increments must leave it at 1200 (add to what is there, do not start from 0)")
+	})
+}
+
+// expectWaitsForLastIncrement runs count (5 goroutines × 20 increments) in
+// the bubble 50 times, each time with the last Store held open, and expects
+// count never to return before that Store is done.
+func expectWaitsForLastIncrement(fn string, count func(races.Counter, int, int) error, owner bool) {
+	GinkgoHelper()
+	harness.Virtual(func() {
+		r := waitsForLastIncrement(50, 5, 20, count)
+		Expect(r.earlyAt == 0 && r.stores < 0).To(BeTrue(), fmtHeld(fn, r, 5, 20, owner))
+	})
 }

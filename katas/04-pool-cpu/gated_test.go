@@ -55,6 +55,14 @@ func newGatedTask(count int, cancel context.Context) *gatedTask {
 	return g
 }
 
+// newOpenTask is a gated task with every gate open from the start: each
+// call returns its result at once, for the specs that only count calls.
+func newOpenTask(count int) *gatedTask {
+	g := newGatedTask(count, nil)
+	g.releaseAll()
+	return g
+}
+
 func result(n int) workload.U128 { return workload.U128{Hi: 7, Lo: uint64(n)*1000 + 1} }
 
 func numbersUpTo(count int) []int {

@@ -93,8 +93,7 @@ var _ = Describe("Task 1: Map", func() {
 	It("runs no task and returns ctx's error when the context is already cancelled", func(ctx SpecContext) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		g := newGatedTask(10, nil)
-		g.releaseAll()
+		g := newOpenTask(10)
 		results, err := poolcpu.Map(cctx, numbersUpTo(10), 3, g.task)
 		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: return its error (wrapped with %%w is fine). See the README, \"Cancellation\".")
 		Expect(results).To(BeEmpty(), "no task ran, so no result is finished")
@@ -102,8 +101,7 @@ var _ = Describe("Task 1: Map", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with an empty result, a nil error and no task", func(ctx SpecContext) {
-		g := newGatedTask(1, nil)
-		g.releaseAll()
+		g := newOpenTask(1)
 		results, err := poolcpu.Map(ctx, nil, 4, g.task)
 		Expect(err).NotTo(HaveOccurred(), "nothing to compute is not an error")
 		Expect(results).NotTo(BeNil(), "an empty result, not a nil one")
@@ -112,8 +110,7 @@ var _ = Describe("Task 1: Map", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects workers < 1, a nil context and a nil task with errors that name them", func(ctx SpecContext) {
-		g := newGatedTask(3, nil)
-		g.releaseAll()
+		g := newOpenTask(3)
 		_, err := poolcpu.Map(ctx, numbersUpTo(3), 0, g.task)
 		Expect(err).To(MatchError(ContainSubstring("workers")), "name the argument that is wrong")
 		_, err = poolcpu.Map(ctx, numbersUpTo(3), -2, g.task)

@@ -148,6 +148,16 @@ func expectFaultToEndMap(ctx context.Context, cfg processpool.Config, ts []proc.
 	expectCleanClose(pool, groups)
 }
 
+// expectStillUsable runs two more tasks on pool after a Map that failed
+// with a task's own error: such an error breaks neither the worker that
+// reported it nor the pool, so the next Map answers as usual.
+func expectStillUsable(ctx context.Context, pool *processpool.Pool) {
+	GinkgoHelper()
+	again, err := pool.Map(ctx, tasks(2, "sum-of-squares", "10"))
+	Expect(err).NotTo(HaveOccurred(), "a task's own error does not break the pool: the worker that reported it is fine, and the next Map must work (README, task 3)")
+	Expect(again).To(Equal([]string{"285", "285"}), "the next Map's answers, in order")
+}
+
 // expectCleanClose closes pool, which must succeed, and checks that nothing
 // of it is left: no child, no member of its groups, no zombie.
 func expectCleanClose(pool *processpool.Pool, groups []int) {

@@ -81,9 +81,7 @@ var _ = Describe("Task 3: Map", func() {
 		Expect(got[0]).To(Equal("285"), "task 0 was handed out before the failing task 1: its result is kept")
 		Expect(got[1]).To(BeEmpty(), "a failed task has no value")
 
-		again, err := pool.Map(ctx, tasks(2, "sum-of-squares", "10"))
-		Expect(err).NotTo(HaveOccurred(), "a task's own error does not break the pool: the worker is fine")
-		Expect(again).To(Equal([]string{"285", "285"}))
+		expectStillUsable(ctx, pool)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops handing out tasks after a task's own error, and names the worker's PID", func(ctx SpecContext) {
@@ -109,9 +107,7 @@ var _ = Describe("Task 3: Map", func() {
 			Expect(got).To(Equal([]string{"", ""}))
 		}
 
-		again, err := pool.Map(ctx, tasks(2, "sum-of-squares", "10"))
-		Expect(err).NotTo(HaveOccurred(), "task errors do not break the pool")
-		Expect(again).To(Equal([]string{"285", "285"}))
+		expectStillUsable(ctx, pool)
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("lets two Maps called at once wait for each other, each with its own answers", func(ctx SpecContext) {
