@@ -300,14 +300,26 @@ func (v view) renderTaskInFull(w io.Writer, g taskGroup, specs types.SpecReports
 	fmt.Fprintln(w)
 }
 
-// stubMessage is the stub's panic: "DownloadAll is not implemented yet: see README, task 2".
+// stubMessage is the stub's panic: "DownloadAll is not implemented yet: see README, task 2",
+// also where a spec caught the panic and failed with it inside its own
+// message ("Unexpected error: ... Run panicked: Run is not implemented
+// yet: see README, task 2 ..."), so that all the specs a stub stops show
+// it once.
 func stubMessage(s types.SpecReport) string {
+	for _, m := range []string{s.Failure.ForwardedPanic, s.Failure.Message} {
+		if found := stubPanic.FindString(m); found != "" {
+			return found
+		}
+	}
 	m := s.Failure.ForwardedPanic
 	if !strings.Contains(m, notImplemented) {
 		m = s.Failure.Message
 	}
 	return oneLine(m)
 }
+
+// stubPanic is the sentence every stub panics with.
+var stubPanic = regexp.MustCompile(`[\w.]+ ` + notImplemented + `: see README, task \d+`)
 
 // stateTag marks a failure that is not a plain failed expectation.
 func stateTag(s types.SpecReport) string {

@@ -110,6 +110,23 @@ func TestRenderStubTaskOneLinePanic(t *testing.T) {
 	}
 }
 
+// A spec that catches the stub's panic (a goroutine's recover turned into an
+// error) fails with the panic inside its own message: it still counts as the
+// stub, shown once with the others.
+func TestRenderStubPanicCaughtBySpec(t *testing.T) {
+	caught := demoSpec("Task 2: Sum", "adds in the background", 50, types.SpecStateFailed)
+	caught.Failure = types.Failure{
+		Message:  "Unexpected error:\n    <*errors.errorString | 0xc00004c3b0>:\n    Sum panicked: Sum is not implemented yet: see README, task 2\n    {\n",
+		Location: types.CodeLocation{FileName: testRoot + "/katas/01-demo/demo_test.go", LineNumber: 55},
+	}
+	o := fakeOutcome(1, stubSpec("Task 1: Zero", "is zero", 20, "Zero", 1), stubSpec("Task 2: Sum", "adds", 40, "Sum", 2), caught)
+	out := render(t, demoView(), o)
+	checkContains(t, "output", out, "FAIL Task 2: Sum is not implemented yet: see README, task 2 (2 specs)")
+	if strings.Contains(out, "Unexpected error") {
+		t.Errorf("the caught panic shown as the spec's own failure:\n%s", out)
+	}
+}
+
 func TestRenderPanicPointsAtTheLearnersLine(t *testing.T) {
 	s := demoSpec("Task 1: Zero", "is zero", 20, types.SpecStatePanicked)
 	s.Failure = types.Failure{

@@ -72,8 +72,18 @@ func (c *countingTask) snapshot() (started []int, running, peak, finished, after
 
 // outcome is what a call of Map gave; a panic of Map becomes its error.
 type outcome struct {
-	results []workload.U128
-	err     error
+	results  []workload.U128
+	err      error
+	panicked any // what Map panicked with, if it did
+}
+
+// expectNoPanic fails the spec with Map's panic, if Map panicked: the
+// spec's other checks would only say what the panicking Map did not return.
+func (o outcome) expectNoPanic() {
+	GinkgoHelper()
+	if o.panicked != nil {
+		Fail(fmt.Sprintf("Map panicked: %v", o.panicked))
+	}
 }
 
 // goMap calls Map on a goroutine of its own and delivers its outcome.
@@ -83,7 +93,7 @@ func goMap(ctx context.Context, numbers []int, workers int, task func(int) workl
 		var o outcome
 		defer func() {
 			if r := recover(); r != nil {
-				o.err = fmt.Errorf("Map panicked: %v", r)
+				o.err, o.panicked = fmt.Errorf("Map panicked: %v", r), r
 			}
 			out <- o
 		}()
@@ -231,6 +241,7 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 					return r
 				}
 				o := <-goMap(ctx, numbersUpTo(6), 2, task)
+				o.expectNoPanic()
 				started, _, _, _, _ := c.snapshot()
 				if !ctx.fired.Load() { // Map never asked ctx.Err(): nothing was cancelled
 					Expect(o.err).NotTo(HaveOccurred(), "trial %d: nothing was cancelled: no error", trial)
@@ -257,6 +268,7 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 					return finished > 0
 				}}
 				o := <-goMap(ctx, numbersUpTo(10), 2, c.task)
+				o.expectNoPanic()
 				Expect(ctx.spinning).To(BeEmpty(), busyMessage(ctx.spinning))
 				started, _, _, _, after := c.snapshot()
 				Expect(after).To(BeZero(),
