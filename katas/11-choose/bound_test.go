@@ -37,9 +37,7 @@ const (
 
 var _ = Describe("Task 6: within the bound", func() {
 	It("runs within 1.3× of the ideal on virtual time, where each digest takes its time too: max(I/O bound, latency + CPU bound)", func(ctx SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 			// A digest that sleeps stands for CPU work: on virtual time the
 			// Digesters goroutines then cost what CPU work would on that many
@@ -57,7 +55,7 @@ var _ = Describe("Task 6: within the bound", func() {
 			ideal := max(ioBound, latency+cpuBound)
 
 			start := time.Now()
-			pages, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls,
+			pages, err := choose.Run(context.Background(), site.NewSession, urls,
 				choose.Plan{Downloaders: downloaders, Digesters: boundDigesters}, digest)
 			took := time.Since(start)
 			Expect(err).NotTo(HaveOccurred())
