@@ -113,7 +113,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops at the first error, returns the pages read so far and names the URL", func(SpecContext) {
-		// The server answers the fifth request 500 (the fault given after the body).
+		// The server answers the fifth request 500.
 		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
@@ -125,7 +125,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("writes a Read line only for the pages it read, not for the one that failed", func(SpecContext) {
-		// The server answers the third request 500 (the fault given after the body).
+		// The server answers the third request 500.
 		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 6)
 
