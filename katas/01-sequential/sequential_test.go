@@ -36,6 +36,15 @@ func onVirtualSite(body func(srv *fakeserver.Server, site *web.Site), opts ...fa
 	})
 }
 
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that DownloadAll makes its
+// Session from. The server is closed when the spec ends (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
+
 var _ = Describe("Task 1: DownloadSite", func() {
 	// The specs every kata's DownloadSite meets (the size of a page, errors
 	// that name the URL, the context's deadline, every body finished) are
@@ -43,9 +52,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	sitespec.Specs(sequential.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "The context", TrackedBodies: true})
 
 	It("leaves the session open: the caller owns it", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 		session := site.NewSession()
 		DeferCleanup(session.Close)
 
@@ -95,9 +102,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("writes a Read line per site over real loopback, and closes its session", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		var out strings.Builder
@@ -152,19 +157,16 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request and an empty result", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
+		srv, site := newLoopbackSite()
 
-		pages, err := sequential.DownloadAll(ctx, web.NewSite(srv).NewSession, nil, io.Discard)
+		pages, err := sequential.DownloadAll(ctx, site.NewSession, nil, io.Discard)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 		Expect(pages).To(BeEmpty(), "no URL, no page")
 		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil context, a nil session maker and a nil writer with clear errors", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 		urls := fakeserver.SitesN(srv.URL, 2)
 
 		var noCtx context.Context

@@ -108,9 +108,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 var _ = Describe("Task 6: bad input", func() {
 	It("rejects zero or negative workers, a nil context and a nil session maker, before any request", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		for _, w := range []int{0, -3} {
@@ -129,9 +127,7 @@ var _ = Describe("Task 6: bad input", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, no session and an empty result", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 
 		pages, err := downloadAll(ctx, srv, site.NewSession, nil, workers)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
@@ -154,9 +150,7 @@ var _ = Describe("Task 6: bad input", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("makes no request when the context is already cancelled", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 

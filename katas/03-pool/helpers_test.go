@@ -26,6 +26,16 @@ const workers = 5
 const everyPageDone = "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned\n" +
 	"before its workers had ended: wait for them, wg.Wait)"
 
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that DownloadAll's workers
+// make their Sessions from. The server is closed when the spec ends
+// (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
+
 // stallAfter bounds how long DownloadAll on real loopback may go on
 // without the server seeing a new request (see downloadAll). A request takes
 // 5 ms or less there; a run that starts none for this long, and has not

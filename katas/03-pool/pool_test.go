@@ -50,9 +50,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 	}
 
 	It("downloads every page over real loopback, and closes every session before returning", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		pages, err := downloadAll(ctx, srv, site.NewSession, urls, workers)

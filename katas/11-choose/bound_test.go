@@ -83,9 +83,7 @@ var _ = Describe("Task 6: within the bound", func() {
 	// Its budget: up to 3 rounds of about 2.5 s each, more on a loaded
 	// machine, and up to 3 × the best + 1 s for a run far too slow.
 	It("measures the run on real loopback against the best this machine can do right now, and prints the figures", Label("timing"), func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(boundLatency))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(boundLatency))
 		urls := fakeserver.Sites(srv.URL)
 		bodies := make([][]byte, len(urls))
 		for i, u := range urls {

@@ -17,9 +17,7 @@ import (
 
 var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	It("rejects a nil argument and a plan below 1 with errors that name them, before any request", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 		urls := fakeserver.SitesN(srv.URL, 4)
 		good := choose.Plan{Downloaders: 2, Digesters: 2}
 
@@ -46,9 +44,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, no session and an empty result", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 
 		pages, err := choose.Run(ctx, site.NewSession, nil, choose.Plan{Downloaders: 2, Digesters: 2}, cheap)
 		Expect(err).NotTo(HaveOccurred())
@@ -58,9 +54,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns the error of a malformed URL, naming it", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 		urls := fakeserver.SitesN(srv.URL, 4)
 		urls[2] = "::not a url::"
 

@@ -25,6 +25,16 @@ const latency = 100 * time.Millisecond
 // 2-core machine, so a deadlock is reported sooner than harness.SpecTimeout.
 const loopbackTimeout = 10 * time.Second
 
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that Run's downloaders make
+// their Sessions from. The server is closed when the spec ends
+// (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
+
 // ceilDiv returns ⌈n/d⌉.
 func ceilDiv(n, d int) int { return (n + d - 1) / d }
 

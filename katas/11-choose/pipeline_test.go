@@ -36,9 +36,7 @@ var _ = Describe("Task 2: Run", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("works over real loopback, with no more sessions than downloaders, all closed", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 40)
 
 		pages, err := choose.Run(ctx, site.NewSession, urls, choose.Plan{Downloaders: 4, Digesters: 2}, cheap)
@@ -91,9 +89,7 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 		// Two processors at least, whatever GOMAXPROCS the run was given: with
 		// one, a single digester and three look the same to the tracer.
 		harness.AtLeastTwoProcs()
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 40) // 20 big pages
 		plan := choose.Plan{Downloaders: 8, Digesters: 3}
 		// About 1 ms of CPU per big page (4 under -race): long enough for
