@@ -16,9 +16,7 @@ import (
 
 var _ = Describe("Task 3: Download", func() {
 	It("runs the whole download on a loop of its own, over real loopback", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(5 * time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(5 * time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		results, err := cooperative.Download(ctx, site.NewSession, urls)
@@ -72,11 +70,10 @@ var _ = Describe("Task 3: Download", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil context and a nil session maker before any request", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
+		srv, site := newLoopbackSite()
 		urls := fakeserver.SitesN(srv.URL, 2)
 
-		_, err := cooperative.Download(nil, web.NewSite(srv).NewSession, urls) //nolint:staticcheck // the bad input under test
+		_, err := cooperative.Download(nil, site.NewSession, urls) //nolint:staticcheck // the bad input under test
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 		_, err = cooperative.Download(ctx, nil, urls)
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")

@@ -28,6 +28,15 @@ func faultySmallPages(kind fakeserver.FaultKind) fakeserver.Option {
 	return fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Path: fakeserver.SmallPath})
 }
 
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that Download makes its
+// Session from. The server is closed when the spec ends (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
+
 // onVirtualSite runs body on virtual time (harness.Virtual) with a fresh
 // in-memory fake server at the kata's latency and the Site on it that the
 // specs make Sessions from. opts are added after the latency (faults, say):
