@@ -22,6 +22,29 @@ import (
 // sites were, and free, since virtual time costs no real time.
 const latency = 100 * time.Millisecond
 
+// onVirtualSite runs body on virtual time (harness.Virtual) with a fresh
+// in-memory fake server at the kata's latency and the Site on it that
+// DownloadAll makes its Session from. opts are added after the latency
+// (faults, say): they follow the body, as an It's decorators follow its
+// body. The server is closed when body returns, inside the bubble, where it
+// was made.
+func onVirtualSite(body func(srv *fakeserver.Server, site *web.Site), opts ...fakeserver.Option) {
+	harness.Virtual(func() {
+		srv := fakeserver.NewInMemory(append([]fakeserver.Option{fakeserver.WithLatency(latency)}, opts...)...)
+		defer srv.Close()
+		body(srv, web.NewSite(srv))
+	})
+}
+
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that DownloadAll makes its
+// Session from. The server is closed when the spec ends (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
+
 var _ = Describe("Task 1: DownloadSite", func() {
 	// The specs every kata's DownloadSite meets (the size of a page, errors
 	// that name the URL, the context's deadline, every body finished) are
@@ -29,9 +52,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	sitespec.Specs(sequential.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "The context", TrackedBodies: true})
 
 	It("leaves the session open: the caller owns it", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 		session := site.NewSession()
 		DeferCleanup(session.Close)
 
@@ -47,12 +68,10 @@ var _ = Describe("Task 1: DownloadSite", func() {
 
 var _ = Describe("Task 2: DownloadAll", func() {
 	It("downloads the 160 sites in input order", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
-			pages, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, io.Discard)
+			pages, err := sequential.DownloadAll(context.Background(), site.NewSession, urls, io.Discard)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(srv.Stats()).To(match.HaveRequestedInOrder(urls))
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
@@ -63,11 +82,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("uses one session and one connection, one request at a time", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-
-			_, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			_, err := sequential.DownloadAll(context.Background(), site.NewSession, fakeserver.Sites(srv.URL), io.Discard)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			stats := srv.Stats()
 			Expect(stats).To(match.HaveUsedSessions(1))
@@ -77,21 +93,16 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("takes exactly 160 × the latency on virtual time", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			start := time.Now()
-			_, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			_, err := sequential.DownloadAll(context.Background(), site.NewSession, fakeserver.Sites(srv.URL), io.Discard)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(time.Since(start)).To(match.TakeExactly(160*latency), "one request after another: 160 × %v, nothing overlapped, nothing else waited for", latency)
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("writes a Read line per site over real loopback, and closes its session", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		var out strings.Builder
@@ -107,44 +118,37 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops at the first error, returns the pages read so far and names the URL", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 5}))
-			defer srv.Close()
+		// The server answers the fifth request 500.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
-			pages, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, io.Discard)
+			pages, err := sequential.DownloadAll(context.Background(), site.NewSession, urls, io.Discard)
 			Expect(err).To(MatchError(ContainSubstring(urls[4])), "the error must name the URL that failed")
 			Expect(pages).To(HaveLen(4), "the four pages read before the error are returned, not lost")
 			Expect(srv.Stats().Requests).To(Equal(5), "no request may follow the one that failed")
-		})
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 5}))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("writes a Read line only for the pages it read, not for the one that failed", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3}))
-			defer srv.Close()
+		// The server answers the third request 500.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 6)
 
 			var out strings.Builder
-			_, err := sequential.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, &out)
+			_, err := sequential.DownloadAll(context.Background(), site.NewSession, urls, &out)
 			Expect(err).To(MatchError(ContainSubstring(urls[2])), "the third request is answered 500: its error must come back")
 			Expect(out.String()).To(Equal("Read 10282 from "+urls[0]+"\n"+"Read 275 from "+urls[1]+"\n"),
 				"the third page failed: out must hold the lines of the two pages read, and no line for the one that failed.\n"+
 					"Check DownloadSite's error before you write the Read line. See the README, \"Task 2\".")
-		})
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3}))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops when the context is cancelled mid-run", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*latency+latency/2)
 			defer cancel()
 			start := time.Now()
-			pages, err := sequential.DownloadAll(ctx, web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL), io.Discard)
+			pages, err := sequential.DownloadAll(ctx, site.NewSession, fakeserver.Sites(srv.URL), io.Discard)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error must come back (wrapped with %%w is fine)")
 			Expect(pages).To(HaveLen(10), "ten pages were read before the deadline: return them")
 			Expect(time.Since(start)).To(match.TakeExactly(10*latency+latency/2), "stop at the deadline, not at the end of the list")
@@ -153,19 +157,16 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request and an empty result", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
+		srv, site := newLoopbackSite()
 
-		pages, err := sequential.DownloadAll(ctx, web.NewSite(srv).NewSession, nil, io.Discard)
+		pages, err := sequential.DownloadAll(ctx, site.NewSession, nil, io.Discard)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 		Expect(pages).To(BeEmpty(), "no URL, no page")
 		Expect(srv.Stats().Requests).To(BeZero(), "no URL, no request")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil context, a nil session maker and a nil writer with clear errors", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 		urls := fakeserver.SitesN(srv.URL, 2)
 
 		var noCtx context.Context

@@ -38,10 +38,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 		ws := []int{1, 2, 4, 7, cores + 1, 2*cores + 3}
 		slices.Sort(ws)
 		for _, w := range slices.Compact(ws) {
-			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-				defer srv.Close()
-				site := web.NewSite(srv)
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 				n := 4 * w
 
 				start := time.Now()
@@ -57,12 +54,10 @@ var _ = Describe("Task 2: a bounded pool", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("hands a worker the next URL the moment it is free, not in rounds of W: exact on virtual time with jitter", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(2*latency, 11))
-			defer srv.Close()
-
+		// Each request takes one latency and a jitter of up to two more.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			start := time.Now()
-			_, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 40), workers)
+			_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 40), workers)
 			elapsed := time.Since(start)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 
@@ -81,22 +76,21 @@ var _ = Describe("Task 2: a bounded pool", func() {
 				"with jitter the requests of a round end at different times: a pool gives the worker that is free\n"+
 					"the next URL at once, so 40 URLs take %v here. Longer means the workers waited for each other,\n"+
 					"as rounds of %d with a barrier (wg.Wait per batch) do. See README, \"Why a pool\".", want, workers)
-		})
+		}, fakeserver.WithJitter(2*latency, 11))
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 4: results in input order", func() {
 	It("keeps each page at its index when the list holds the same URL many times, with jitter", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 5))
-			defer srv.Close()
+		// The server's jitter makes the requests finish out of order.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			distinct := fakeserver.SitesN(srv.URL, 4)
 			var urls []string
 			for i := range 30 {
 				urls = append(urls, distinct[(i*7)%len(distinct)])
 			}
 
-			pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, workers)
+			pages, err := pool.DownloadAll(context.Background(), site.NewSession, urls, workers)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL, repeated ones too")
 			for i, url := range urls {
@@ -106,18 +100,17 @@ var _ = Describe("Task 4: results in input order", func() {
 						"hand out indexes, not URLs, and write pages[i]. See README, \"map keeps the order\"", i, i)
 			}
 			Expect(srv.Stats().Requests).To(Equal(len(urls)), "each entry of the list is downloaded once, repeated ones too")
-		})
+		}, fakeserver.WithJitter(latency, 5))
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 5: the first error, and cancellation", func() {
 	It("reports a page whose body was cut short as not Done, with Size 0", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := serverWithFaultAt(fakeserver.TruncateFault, 2)
-			defer srv.Close()
+		// The server cuts the body of the second request short.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 10)
 
-			pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, workers)
+			pages, err := pool.DownloadAll(context.Background(), site.NewSession, urls, workers)
 			bad := faultedURL(srv)
 			Expect(bad).NotTo(BeEmpty(), "the server cut no body short (a harness problem, not yours)")
 			Expect(err).To(MatchError(ContainSubstring(bad)), "a body cut short is an error that names its URL")
@@ -130,21 +123,14 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 					"pages[%d]'s body was cut short: it was not downloaded whole, so Done is false and Size is 0\n"+
 						"(not the bytes read before the cut). See pool.go, Page", i)
 			}
-		})
+		}, faultAt(fakeserver.TruncateFault, 2))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("cancels the requests in flight at the first error, though they would take 16 latencies more", func(SpecContext) {
-		harness.Virtual(func() {
-			// Request 3 fails after one latency; every other page trickles in
-			// over 16 latencies (a slow body), so only cancelling the requests
-			// in flight ends the run at the error.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(
-				fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3},
-				fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
-			))
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		// Request 3 fails after one latency; every other page trickles in
+		// over 16 latencies (a slow body), so only cancelling the requests
+		// in flight ends the run at the error.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			start := time.Now()
 			_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 20), workers)
 			elapsed := time.Since(start)
@@ -156,7 +142,10 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 					"error) to every request, not ctx itself. See README, \"Stopping: the first error, and the caller's context\"", workers-1)
 			Expect(srv.Stats().Requests).To(Equal(workers), "no request may start after the first error")
 			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns")
-		})
+		}, fakeserver.WithFaults(
+			fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3},
+			fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
+		))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("has ended every worker and closed every session at the instant it returns: at a deadline, after an error, and done", func(SpecContext) {
@@ -175,10 +164,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			{"after an error", 0, []fakeserver.Fault{{Kind: fakeserver.StatusFault, Request: 8}}, 0},
 			{"done", 0, nil, 0},
 		} {
-			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(c.fault...))
-				defer srv.Close()
-				site := web.NewSite(srv)
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 				ctx := context.Background()
 				if c.deadline > 0 {
 					var cancel context.CancelFunc
@@ -210,7 +196,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 						"ctx is done or an error stopped the run. See README, \"Stopping: the first error, and the caller's context\"", c.name, open)
 				synctest.Wait()
 				Expect(pages).To(Equal(atReturn), "%s: pages changed after DownloadAll returned: a worker was still running", c.name)
-			})
+			}, fakeserver.WithFaults(c.fault...))
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
@@ -250,10 +236,7 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 
 var _ = Describe("Task 6: bad input", func() {
 	It("rejects zero or negative workers even for an empty list", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			for _, w := range []int{0, -1} {
 				pages, err := pool.DownloadAll(context.Background(), site.NewSession, nil, w)
 				Expect(err).To(MatchError(ContainSubstring("workers")),

@@ -18,12 +18,9 @@ import (
 
 var _ = Describe("Task 5: the first error, and cancellation", func() {
 	It("returns the first error with its URL, reports the partial results and cancels the rest", func(SpecContext) {
-		harness.Virtual(func() {
-			// The 12th request fails: it is in the third round (requests 11 to 15,
-			// sent at 2 × latency), so it fails at 3 × latency.
-			srv := serverWithFaultAt(fakeserver.StatusFault, 12)
-			defer srv.Close()
-			site := web.NewSite(srv)
+		// The 12th request fails: it is in the third round (requests 11 to 15,
+		// sent at 2 × latency), so it fails at 3 × latency.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
 			start := time.Now()
@@ -55,14 +52,11 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			Expect(len(done(pages))).To(BeNumerically("<", 3*workers), "only pages of the first three rounds can be Done, and not the one that failed")
 
 			Expect(elapsed).To(match.TakeExactly(3*latency), "the run stops when the error happens: the requests still in flight are cancelled, not waited for")
-		})
+		}, faultAt(fakeserver.StatusFault, 12))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops every worker at once when the context's deadline passes mid-run", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
 			deadline := 10*latency + latency/2
@@ -84,11 +78,8 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up on a server that never answers when the deadline passes", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		// The server never answers.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -99,30 +90,25 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			Expect(done(pages)).To(BeEmpty(), "no page was downloaded")
 			Expect(srv.Stats().Requests).To(Equal(workers), "each worker sent one request, which never came back")
 			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns, even when the run gives up")
-		})
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns an error naming the URL when the connection is reset", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := serverWithFaultAt(fakeserver.ResetFault, 3)
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		// The server resets the connection of the third request.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 10), workers)
 			bad := faultedURL(srv)
 			Expect(bad).NotTo(BeEmpty(), "the server reset no connection (a harness problem, not yours)")
 			Expect(err).To(MatchError(ContainSubstring(bad)), "the error must name the URL whose connection was reset")
 			Expect(pages).To(HaveLen(10), "one Page per URL, downloaded or not: the partial result")
 			Expect(site.SessionsOpen()).To(BeZero(), "every worker closes its session before DownloadAll returns, even after an error")
-		})
+		}, faultAt(fakeserver.ResetFault, 3))
 	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 6: bad input", func() {
 	It("rejects zero or negative workers, a nil context and a nil session maker, before any request", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 		urls := fakeserver.SitesN(srv.URL, 4)
 
 		for _, w := range []int{0, -3} {
@@ -141,9 +127,7 @@ var _ = Describe("Task 6: bad input", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, no session and an empty result", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 
 		pages, err := downloadAll(ctx, srv, site.NewSession, nil, workers)
 		Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
@@ -153,10 +137,7 @@ var _ = Describe("Task 6: bad input", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns an error naming a malformed URL, and closes every session", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 8)
 			urls[2] = "::not a url"
 
@@ -169,9 +150,7 @@ var _ = Describe("Task 6: bad input", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("makes no request when the context is already cancelled", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite()
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/katas/03-pool"
 )
@@ -24,6 +25,16 @@ const workers = 5
 // of a run that had no error.
 const everyPageDone = "every page is downloaded before DownloadAll returns (pages missing here usually mean it returned\n" +
 	"before its workers had ended: wait for them, wg.Wait)"
+
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that DownloadAll's workers
+// make their Sessions from. The server is closed when the spec ends
+// (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
 
 // stallAfter bounds how long DownloadAll on real loopback may go on
 // without the server seeing a new request (see downloadAll). A request takes
@@ -87,11 +98,32 @@ wait:
 	return pages, err
 }
 
+// onVirtualSite runs body on virtual time (harness.Virtual) with a fresh
+// in-memory fake server at the kata's latency and the Site on it that
+// DownloadAll's workers make their Sessions from. opts are added after the
+// latency (jitter, faults): they follow the body, as an It's decorators
+// follow its body. The server is closed when body returns, inside the
+// bubble, where it was made.
+func onVirtualSite(body func(srv *fakeserver.Server, site *web.Site), opts ...fakeserver.Option) {
+	harness.Virtual(func() {
+		srv := fakeserver.NewInMemory(append([]fakeserver.Option{fakeserver.WithLatency(latency)}, opts...)...)
+		defer srv.Close()
+		body(srv, web.NewSite(srv))
+	})
+}
+
+// faultAt makes request n (counted from 1, in the order the server sees
+// them) misbehave as kind says.
+func faultAt(kind fakeserver.FaultKind, n int) fakeserver.Option {
+	return fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Request: n})
+}
+
 // serverWithFaultAt starts an in-memory server, with the kata's latency, on
-// which request n (counted from 1, in the order the server sees them)
-// misbehaves as kind says. Start it inside harness.Virtual and close it there.
+// which request n misbehaves as kind says (see faultAt), for a spec that
+// runs more than one server. Start it inside harness.Virtual and close it
+// there.
 func serverWithFaultAt(kind fakeserver.FaultKind, n int) *fakeserver.Server {
-	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Request: n}))
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), faultAt(kind, n))
 }
 
 // ceilDiv returns ⌈n/d⌉: the number of rounds d workers need for n requests

@@ -27,11 +27,8 @@ var _ = Describe("Task 1: DownloadSite", func() {
 var _ = Describe("Task 2: a bounded pool", func() {
 	for _, c := range []struct{ urls, workers int }{{160, workers}, {20, 3}, {160, 1}} {
 		It(fmt.Sprintf("keeps %d requests in flight for %d URLs with %d workers: never more, and that many at once", c.workers, c.urls, c.workers), func(SpecContext) {
-			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-				defer srv.Close()
-
-				pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+				pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
 				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 				Expect(done(pages)).To(HaveLen(c.urls), everyPageDone)
 				Expect(srv.Stats()).To(match.HavePeakInFlight(c.workers), "a pool of %d workers has %d requests in flight at once", c.workers, c.workers)
@@ -42,12 +39,9 @@ var _ = Describe("Task 2: a bounded pool", func() {
 	for _, c := range []struct{ urls, workers int }{{160, workers}, {13, workers}, {160, 160}} {
 		rounds := ceilDiv(c.urls, c.workers)
 		It(fmt.Sprintf("takes exactly ⌈%d/%d⌉ = %d × the latency on virtual time", c.urls, c.workers, rounds), func(SpecContext) {
-			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-				defer srv.Close()
-
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 				start := time.Now()
-				_, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
+				_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, c.urls), c.workers)
 				Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 				Expect(time.Since(start)).To(match.TakeExactly(time.Duration(rounds)*latency),
 					"%d workers make %d rounds of requests for %d URLs, each round one latency long", c.workers, rounds, c.urls)
@@ -56,9 +50,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 	}
 
 	It("downloads every page over real loopback, and closes every session before returning", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		pages, err := downloadAll(ctx, srv, site.NewSession, urls, workers)
@@ -72,11 +64,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 
 var _ = Describe("Task 3: one session per worker", func() {
 	It("gives each worker its own session, used by one request at a time", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			_, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.Sites(srv.URL), workers)
 			Expect(err).NotTo(HaveOccurred(), "if the error says \"Session used by two goroutines at once\", workers share a Session")
 			stats := srv.Stats()
@@ -89,11 +77,7 @@ var _ = Describe("Task 3: one session per worker", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("starts no more workers than there are URLs", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			start := time.Now()
 			pages, err := pool.DownloadAll(context.Background(), site.NewSession, fakeserver.SitesN(srv.URL, 3), 10)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
@@ -107,12 +91,11 @@ var _ = Describe("Task 3: one session per worker", func() {
 
 var _ = Describe("Task 4: results in input order", func() {
 	It("returns each page at its URL's index, though they finish in another order", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
-			defer srv.Close()
+		// The server's jitter makes the requests finish out of order.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 40)
 
-			pages, err := pool.DownloadAll(context.Background(), web.NewSite(srv).NewSession, urls, workers)
+			pages, err := pool.DownloadAll(context.Background(), site.NewSession, urls, workers)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200: no error")
 			stats := srv.Stats()
 			Expect(finishOrder(stats)).NotTo(Equal(stats.Order()),
@@ -122,6 +105,6 @@ var _ = Describe("Task 4: results in input order", func() {
 				Expect(pages[i]).To(Equal(pool.Page{URL: url, Size: sitespec.PageSize(url), Done: true}),
 					"pages[%d] must be the page of urls[%d], as executor.map keeps the input order: write each result at its URL's index", i, i)
 			}
-		})
+		}, fakeserver.WithJitter(latency, 3))
 	}, SpecTimeout(harness.SpecTimeout))
 })

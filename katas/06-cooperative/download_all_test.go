@@ -36,12 +36,10 @@ func downloadAll(newSession func() *web.Session, urls []string) ([]cooperative.R
 
 var _ = Describe("Task 2: DownloadAll", func() {
 	It("downloads the 160 sites: one result per URL, in input order", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
-			results, err, _ := downloadAll(web.NewSite(srv).NewSession, urls)
+			results, err, _ := downloadAll(site.NewSession, urls)
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(results).To(HaveLen(len(urls)), "one Result per URL")
 			for i, r := range results {
@@ -51,11 +49,8 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gathers: all 160 requests in flight at once, done in exactly one latency", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-
-			_, err, took := downloadAll(web.NewSite(srv).NewSession, fakeserver.Sites(srv.URL))
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			_, err, took := downloadAll(site.NewSession, fakeserver.Sites(srv.URL))
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(srv.Stats()).To(match.HavePeakInFlight(fakeserver.SiteCount),
 				"start EVERY request before awaiting ANY: a task per URL, spawned first, awaited after.\n"+
@@ -67,11 +62,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("shares one session between all its tasks", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			_, err, _ := downloadAll(site.NewSession, fakeserver.Sites(srv.URL))
 			Expect(err).NotTo(HaveOccurred(), "every page is answered 200 and nothing stops the loop: no error")
 			Expect(srv.Stats()).To(match.HaveUsedSessions(1),
@@ -83,12 +74,11 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("keeps going when some URLs fail: an error per URL, every other page downloaded", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := serverWithFaultySmallPages(fakeserver.StatusFault)
-			defer srv.Close()
+		// Every small page is answered 500; the big ones answer after one latency.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
-			results, err, took := downloadAll(web.NewSite(srv).NewSession, urls)
+			results, err, took := downloadAll(site.NewSession, urls)
 			Expect(err).NotTo(HaveOccurred(),
 				"a failed URL is not a failed gather: like asyncio.gather(..., return_exceptions=True), put each\n"+
 					"error in its URL's Result and go on (README, \"Gather\")")
@@ -109,13 +99,12 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(errors.As(results[1].Err, &httpErr)).To(BeTrue(), "keep the Session's error (wrap with %%w)")
 			Expect(srv.Stats().Requests).To(Equal(160), "every URL was requested: no error stops the others")
 			Expect(took).To(match.TakeExactly(latency), "160 requests waiting together, failed or not, take one latency (README, \"Gather\")")
-		})
+		}, faultySmallPages(fakeserver.StatusFault))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops with the loop: when it returns, every unfinished Result carries the loop's error", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := serverWithFaultySmallPages(fakeserver.HangFault)
-			defer srv.Close()
+		// Every small page hangs; the big ones answer after one latency.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 10)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
@@ -125,7 +114,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			var err error
 			spawn(&l, "main", func(t *loop.Task) error {
 				var results []cooperative.Result
-				results, err = cooperative.DownloadAll(t, web.NewSite(srv).NewSession, urls)
+				results, err = cooperative.DownloadAll(t, site.NewSession, urls)
 				atReturn = slices.Clone(results)
 				return nil
 			})
@@ -143,15 +132,12 @@ var _ = Describe("Task 2: DownloadAll", func() {
 						"put the loop's error in every unfinished Result (README, \"Stopping\")", i)
 				Expect(r.Err).To(MatchError(ContainSubstring(urls[i])), "results[%d].Err must name its URL", i)
 			}
-		})
+		}, faultySmallPages(fakeserver.HangFault))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, and a nil session maker with an error", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory()
-			defer srv.Close()
-
-			results, err, _ := downloadAll(web.NewSite(srv).NewSession, nil)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			results, err, _ := downloadAll(site.NewSession, nil)
 			Expect(err).NotTo(HaveOccurred(), "nothing to download is not an error")
 			Expect(results).To(BeEmpty(), "no URL, no Result")
 			_, err, _ = downloadAll(nil, fakeserver.SitesN(srv.URL, 2))

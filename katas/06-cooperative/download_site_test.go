@@ -27,10 +27,8 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	})
 
 	It("never blocks the loop while the request waits: a heartbeat keeps its beat", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			session := web.NewSite(srv).NewSession()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			session := site.NewSession()
 			defer session.Close()
 
 			var l loop.Loop
@@ -50,10 +48,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns an error that says so for a nil session", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			_, err := downloadSite(context.Background(), nil, srv.URL+fakeserver.SmallPath)
 			Expect(err).To(MatchError(ContainSubstring("session")),
 				"a nil session is an error whose text says \"session\", not a panic: check it before Begin (README, \"Task 1: DownloadSite\")")
@@ -62,10 +57,9 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("ends its request when the loop stops: the server sees it given up", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			session := web.NewSite(srv).NewSession()
+		// The server never answers.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			session := site.NewSession()
 			defer session.Close()
 
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -76,6 +70,6 @@ var _ = Describe("Task 1: DownloadSite", func() {
 			Expect(srv.Stats().InFlight).To(BeZero(),
 				"the loop has stopped, and its request is still waiting for the server: it was begun with a context\n"+
 					"that does not end with the loop. Begin it with t.Context() (README, \"Awaiting a request\")")
-		})
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 	}, SpecTimeout(harness.SpecTimeout))
 })

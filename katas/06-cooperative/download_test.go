@@ -16,9 +16,7 @@ import (
 
 var _ = Describe("Task 3: Download", func() {
 	It("runs the whole download on a loop of its own, over real loopback", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(5 * time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(5 * time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 20)
 
 		results, err := cooperative.Download(ctx, site.NewSession, urls)
@@ -34,15 +32,14 @@ var _ = Describe("Task 3: Download", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops when the context is cancelled mid-run, and reports the partial results as such", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := serverWithFaultySmallPages(fakeserver.HangFault)
-			defer srv.Close()
+		// Every small page hangs; the big ones answer after one latency.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 10)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 
 			start := time.Now()
-			results, err := cooperative.Download(ctx, web.NewSite(srv).NewSession, urls)
+			results, err := cooperative.Download(ctx, site.NewSession, urls)
 			Expect(err).To(MatchError(context.DeadlineExceeded), "the context's error comes back (wrapped is fine)")
 			Expect(time.Since(start)).To(match.TakeExactly(time.Second), "stop at the deadline")
 			Expect(results).To(HaveLen(10), "every URL has a Result, finished or not")
@@ -56,17 +53,15 @@ var _ = Describe("Task 3: Download", func() {
 						"an unfinished URL's Result says why it has no page: the deadline (README, \"Stopping\")")
 				}
 			}
-		})
+		}, faultySmallPages(fakeserver.HangFault))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns the context's error, and makes no request, when the context is done before it starts", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 
-			_, err := cooperative.Download(ctx, web.NewSite(srv).NewSession, fakeserver.SitesN(srv.URL, 4))
+			_, err := cooperative.Download(ctx, site.NewSession, fakeserver.SitesN(srv.URL, 4))
 			Expect(err).To(MatchError(context.Canceled),
 				"ctx was done before the loop ran a task: Run said so, and DownloadAll never ran. Return Run's error\n"+
 					"when it fails, not only DownloadAll's (README, \"Task 3: Download\")")
@@ -75,11 +70,10 @@ var _ = Describe("Task 3: Download", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("rejects a nil context and a nil session maker before any request", func(ctx SpecContext) {
-		srv := fakeserver.New()
-		DeferCleanup(srv.Close)
+		srv, site := newLoopbackSite()
 		urls := fakeserver.SitesN(srv.URL, 2)
 
-		_, err := cooperative.Download(nil, web.NewSite(srv).NewSession, urls) //nolint:staticcheck // the bad input under test
+		_, err := cooperative.Download(nil, site.NewSession, urls) //nolint:staticcheck // the bad input under test
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 		_, err = cooperative.Download(ctx, nil, urls)
 		Expect(err).To(MatchError(ContainSubstring("newSession")), "name the argument that is wrong")

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/loop"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	cooperative "github.com/concurrency-katas/go-katas/katas/06-cooperative"
@@ -20,13 +21,33 @@ const latency = 100 * time.Millisecond
 // beat is the heartbeat's period on virtual time.
 const beat = 10 * time.Millisecond
 
-// serverWithFaultySmallPages starts an in-memory server on which every small
-// page misbehaves as kind says, while the big ones answer after one latency
-// (in fakeserver.Sites and SitesN, the odd-numbered URLs are the small
-// pages). Start it inside harness.Virtual and close it there.
-func serverWithFaultySmallPages(kind fakeserver.FaultKind) *fakeserver.Server {
-	return fakeserver.NewInMemory(fakeserver.WithLatency(latency),
-		fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Path: fakeserver.SmallPath}))
+// faultySmallPages makes every small page misbehave as kind says, while the
+// big ones answer after one latency (in fakeserver.Sites and SitesN, the
+// odd-numbered URLs are the small pages).
+func faultySmallPages(kind fakeserver.FaultKind) fakeserver.Option {
+	return fakeserver.WithFaults(fakeserver.Fault{Kind: kind, Path: fakeserver.SmallPath})
+}
+
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that Download makes its
+// Session from. The server is closed when the spec ends (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
+
+// onVirtualSite runs body on virtual time (harness.Virtual) with a fresh
+// in-memory fake server at the kata's latency and the Site on it that the
+// specs make Sessions from. opts are added after the latency (faults, say):
+// they follow the body, as an It's decorators follow its body. The server
+// is closed when body returns, inside the bubble, where it was made.
+func onVirtualSite(body func(srv *fakeserver.Server, site *web.Site), opts ...fakeserver.Option) {
+	harness.Virtual(func() {
+		srv := fakeserver.NewInMemory(append([]fakeserver.Option{fakeserver.WithLatency(latency)}, opts...)...)
+		defer srv.Close()
+		body(srv, web.NewSite(srv))
+	})
 }
 
 // spawn spawns body on l and fails the spec if Spawn refuses it.

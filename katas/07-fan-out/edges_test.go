@@ -33,9 +33,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			{"after an error", 0, []fakeserver.Fault{{Kind: fakeserver.StatusFault, Request: 20}, {Kind: fakeserver.SlowBodyFault}}},
 			{"at a deadline", latency + latency/2, nil},
 		} {
-			harness.Virtual(func() {
-				srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 9), fakeserver.WithFaults(c.faults...))
-				defer stop()
+			onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 				urls := fakeserver.SitesN(srv.URL, 100)
 				ctx := context.Background()
 				if c.deadline > 0 {
@@ -59,14 +57,12 @@ var _ = Describe("Task 2: DownloadAll", func() {
 				}
 				synctest.Wait()
 				Expect(pages).To(Equal(atReturn), "%s: pages changed after DownloadAll returned: one of its goroutines was still running", c.name)
-			})
+			}, fakeserver.WithJitter(latency, 9), fakeserver.WithFaults(c.faults...))
 		}
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("keeps each page at its index when the list holds the same URL many times", func(SpecContext) {
-		harness.Virtual(func() {
-			srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 5))
-			defer stop()
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			distinct := fakeserver.SitesN(srv.URL, 4)
 			var urls []string
 			for i := range 60 {
@@ -84,7 +80,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 						"See README, \"Results by index\"", i, i)
 			}
 			Expect(srv.Stats().Requests).To(Equal(len(urls)), "a goroutine per entry of the list, repeated ones too")
-		})
+		}, fakeserver.WithJitter(latency, 5))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("keeps nothing between calls: two calls at once each end on their own, and a call after a failed one succeeds", func(SpecContext) {

@@ -52,10 +52,7 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	sitespec.Specs(fanout.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "Task 1"})
 
 	It("returns an error, not a panic, for a nil ctx and for a nil client", func(SpecContext) {
-		harness.Virtual(func() {
-			srv, client, stop := serve(fakeserver.WithLatency(latency))
-			defer stop()
-
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			url := srv.URL + fakeserver.SmallPath
 			_, err := fanout.DownloadSite(context.Background(), nil, url)
 			Expect(err).To(MatchError(ContainSubstring("client")), "a nil client is an error that names the argument, not a panic")
@@ -75,11 +72,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			AddReportEntry("fan-out cost", fmt.Sprintf("%v of CPU time (budget %v) in %v of wall-clock time",
 				(cpuTime()-cpuStart).Round(time.Millisecond), manyTasksCPU, time.Since(wallStart).Round(time.Millisecond)))
 		}()
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
-			client := site.NewClient()
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			urls := fakeserver.SitesN(srv.URL, manyTasks)
 			baseline := len(settledGoroutines())
 			numBefore := runtime.NumGoroutine()
@@ -110,9 +103,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(manyTasksTimeout))
 
 	It("keeps pages in the order of the URLs when they finish in another order", func(SpecContext) {
-		harness.Virtual(func() {
-			srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
-			defer stop()
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			urls := fakeserver.SitesN(srv.URL, 200)
 
 			pages, err := fanout.DownloadAll(context.Background(), client, urls)
@@ -126,16 +117,13 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(finished).NotTo(Equal(urls), "with jitter, downloads that run at the same time finish out of order; these finished in the order of the URLs,\n"+
 				"so they ran one after another: start a goroutine per URL before waiting for any (the first spec of task 2)")
 			expectPagesByIndex(pages, urls)
-		})
+		}, fakeserver.WithJitter(latency, 7))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("cancels the others at once on the first error, returns that error and leaves no goroutine behind", func(SpecContext) {
-		harness.Virtual(func() {
-			// Request 50 fails after one latency; every other page trickles in
-			// over 16 latencies (a slow body), so only cancellation ends the run early.
-			srv := slowServerFailingAt(50)
-			defer srv.Close()
-			client := web.NewSite(srv).NewClient()
+		// Request 50 fails after one latency; every other page trickles in
+		// over 16 latencies (a slow body), so only cancellation ends the run early.
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			urls := fakeserver.SitesN(srv.URL, 100)
 			baseline := len(settledGoroutines())
 
@@ -179,14 +167,12 @@ var _ = Describe("Task 2: DownloadAll", func() {
 						"pages[%d] was stopped by the first error: its Err is its cancelled request's error, which wraps\ncontext.Canceled (context.WithCancel) or the first error (context.WithCancelCause)", i)
 				}
 			}
-		})
+		}, slowBodiesFailingAt(50))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops at the context's deadline and keeps the pages already downloaded", func(SpecContext) {
-		harness.Virtual(func() {
-			// Latencies spread over [100 ms, 200 ms); the deadline falls at 150 ms.
-			srv, client, stop := serve(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 3))
-			defer stop()
+		// Latencies spread over [100 ms, 200 ms); the deadline falls at 150 ms.
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			urls := fakeserver.SitesN(srv.URL, 100)
 			deadline := latency + latency/2
 			baseline := len(settledGoroutines())
@@ -218,27 +204,22 @@ var _ = Describe("Task 2: DownloadAll", func() {
 					Expect(p.Err).To(MatchError(context.DeadlineExceeded), "pages[%d] was not downloaded in time: its Err says so", i)
 				}
 			}
-		})
+		}, fakeserver.WithJitter(latency, 3))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up on a server that never answers when the deadline passes", func(SpecContext) {
-		harness.Virtual(func() {
-			srv, client, stop := serve(fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer stop()
-
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
 			_, err := fanout.DownloadAll(ctx, client, fakeserver.SitesN(srv.URL, 20))
 			Expect(err).To(MatchError(context.DeadlineExceeded), "pass ctx (or a context derived from it) to every request")
 			Expect(time.Since(start)).To(match.TakeExactly(3 * time.Second))
-		})
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports a malformed URL at once, naming it, and cancels the others", func(SpecContext) {
-		harness.Virtual(func() {
-			srv, client, stop := serve(fakeserver.WithLatency(latency))
-			defer stop()
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			urls := fakeserver.SitesN(srv.URL, 10)
 			urls[6] = "::not a url::"
 
@@ -252,9 +233,7 @@ var _ = Describe("Task 2: DownloadAll", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, and a nil ctx or client with an error", func(SpecContext) {
-		harness.Virtual(func() {
-			srv, client, stop := serve(fakeserver.WithLatency(latency))
-			defer stop()
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			urls := fakeserver.SitesN(srv.URL, 2)
 
 			pages, err := fanout.DownloadAll(context.Background(), client, nil)

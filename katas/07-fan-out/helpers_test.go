@@ -19,16 +19,21 @@ import (
 	"github.com/concurrency-katas/go-katas/katas/07-fan-out"
 )
 
-// serve starts an in-memory server with opts and a Client on it: call it
-// inside harness.Virtual, and defer stop, which closes the client, then the
-// server.
-func serve(opts ...fakeserver.Option) (srv *fakeserver.Server, client *web.Client, stop func()) {
-	srv = fakeserver.NewInMemory(opts...)
-	client = web.NewSite(srv).NewClient()
-	return srv, client, func() {
-		client.Close()
-		srv.Close()
-	}
+// onVirtualClient runs body on virtual time (harness.Virtual) with a fresh
+// in-memory fake server at the kata's latency and a Client on it, the one
+// DownloadAll shares between its goroutines. opts are added after the
+// latency (jitter, faults): they follow the body, as an It's decorators
+// follow its body. When body returns the client is closed, then the server,
+// inside the bubble, where they were made; a body may close the client
+// sooner, to count the goroutines left behind (a second Close does nothing).
+func onVirtualClient(body func(srv *fakeserver.Server, client *web.Client), opts ...fakeserver.Option) {
+	harness.Virtual(func() {
+		srv := fakeserver.NewInMemory(append([]fakeserver.Option{fakeserver.WithLatency(latency)}, opts...)...)
+		defer srv.Close()
+		client := web.NewSite(srv).NewClient()
+		defer client.Close()
+		body(srv, client)
+	})
 }
 
 // expectPagesByIndex checks that pages[i] is the downloaded page of urls[i].
@@ -129,13 +134,20 @@ func cpuWatchdog(start, budget time.Duration) {
 	}()
 }
 
-// slowServerFailingAt starts an in-memory server on which request n answers
-// 500 after one latency while every other body trickles in over 16
-// latencies (a slow body), so only cancellation ends a run early. Start it
-// inside the bubble and close it there.
-func slowServerFailingAt(n int) *fakeserver.Server {
-	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(
+// slowBodiesFailingAt makes request n answer 500 after one latency while
+// every other body trickles in over 16 latencies (a slow body), so only
+// cancellation ends a run early.
+func slowBodiesFailingAt(n int) fakeserver.Option {
+	return fakeserver.WithFaults(
 		fakeserver.Fault{Kind: fakeserver.StatusFault, Request: n},
 		fakeserver.Fault{Kind: fakeserver.SlowBodyFault},
-	))
+	)
+}
+
+// slowServerFailingAt starts an in-memory server, at the kata's latency, on
+// which request n fails and the other bodies are slow (see
+// slowBodiesFailingAt), for a spec that runs more than one server. Start it
+// inside the bubble and close it there.
+func slowServerFailingAt(n int) *fakeserver.Server {
+	return fakeserver.NewInMemory(fakeserver.WithLatency(latency), slowBodiesFailingAt(n))
 }

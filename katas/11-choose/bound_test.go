@@ -37,9 +37,7 @@ const (
 
 var _ = Describe("Task 6: within the bound", func() {
 	It("runs within 1.3× of the ideal on virtual time, where each digest takes its time too: max(I/O bound, latency + CPU bound)", func(ctx SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 			// A digest that sleeps stands for CPU work: on virtual time the
 			// Digesters goroutines then cost what CPU work would on that many
@@ -57,7 +55,7 @@ var _ = Describe("Task 6: within the bound", func() {
 			ideal := max(ioBound, latency+cpuBound)
 
 			start := time.Now()
-			pages, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls,
+			pages, err := choose.Run(context.Background(), site.NewSession, urls,
 				choose.Plan{Downloaders: downloaders, Digesters: boundDigesters}, digest)
 			took := time.Since(start)
 			Expect(err).NotTo(HaveOccurred())
@@ -85,9 +83,7 @@ var _ = Describe("Task 6: within the bound", func() {
 	// Its budget: up to 3 rounds of about 2.5 s each, more on a loaded
 	// machine, and up to 3 × the best + 1 s for a run far too slow.
 	It("measures the run on real loopback against the best this machine can do right now, and prints the figures", Label("timing"), func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(boundLatency))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(boundLatency))
 		urls := fakeserver.Sites(srv.URL)
 		bodies := make([][]byte, len(urls))
 		for i, u := range urls {

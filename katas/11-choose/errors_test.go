@@ -17,9 +17,7 @@ import (
 
 var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	It("rejects a nil argument and a plan below 1 with errors that name them, before any request", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 		urls := fakeserver.SitesN(srv.URL, 4)
 		good := choose.Plan{Downloaders: 2, Digesters: 2}
 
@@ -46,9 +44,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("answers an empty list with no request, no session and an empty result", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 
 		pages, err := choose.Run(ctx, site.NewSession, nil, choose.Plan{Downloaders: 2, Digesters: 2}, cheap)
 		Expect(err).NotTo(HaveOccurred())
@@ -58,9 +54,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns the error of a malformed URL, naming it", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(0))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(0))
 		urls := fakeserver.SitesN(srv.URL, 4)
 		urls[2] = "::not a url::"
 
@@ -76,10 +70,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 			// The fault is on request fault.Request, in round ⌈Request ÷ 8⌉ of 8
 			// requests: the run must stop at the end of that round.
 			round := ceilDiv(fault.Request, 8)
-			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fault))
-				defer srv.Close()
-				site := web.NewSite(srv)
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 				urls := fakeserver.Sites(srv.URL)
 				plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
@@ -112,7 +103,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 						"with the cancel, %d in all with Downloaders = %d. More means requests started after the error (check\n"+
 						"ctx before each request), or more than plan.Downloaders requests at once (README, Tasks 3 and 5)", (round+1)*plan.Downloaders, plan.Downloaders)
 				Expect(elapsed).To(match.TakeExactly(time.Duration(round)*latency), "the run stops when the error happens, at the end of round %d: the requests in flight are cancelled, not waited for", round)
-			})
+			}, fakeserver.WithFaults(fault))
 		},
 		Entry("a 500", fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 37}, func(err error) {
 			var httpErr *web.HTTPError
@@ -131,11 +122,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	)
 
 	It("gives up at the context's deadline when the server never answers", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
-			defer srv.Close()
-			site := web.NewSite(srv)
-
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -144,14 +131,11 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 			Expect(time.Since(start)).To(match.TakeExactly(3*time.Second), "stop at the deadline")
 			Expect(done(pages)).To(BeEmpty())
 			Expect(site.SessionsOpen()).To(BeZero(), "close every Session before Run returns")
-		})
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.HangFault}))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops both stages when the context's deadline passes mid-run, and reports the pages finished", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 			plan := choose.Plan{Downloaders: 8, Digesters: 2}
 			rec := &recorder{}
@@ -172,9 +156,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops the CPU stage too when the context is cancelled during the digests", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 			plan := choose.Plan{Downloaders: len(urls), Digesters: 2}
 			ctx, cancel := context.WithCancel(context.Background())
@@ -186,7 +168,7 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 				}
 			}}
 
-			pages, err := choose.Run(ctx, web.NewSite(srv).NewSession, urls, plan, rec.digest)
+			pages, err := choose.Run(ctx, site.NewSession, urls, plan, rec.digest)
 			Expect(err).To(MatchError(context.Canceled), "the context's error must come back (wrapped with %%w is fine)")
 			Expect(rec.calls()).To(BeNumerically("<=", cancelAt+plan.Digesters-1),
 				"every page arrived at once and waits for the CPU stage; the context was cancelled in digest #%d, so at most %d more may have started alongside it.\n"+

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
+	"github.com/concurrency-katas/go-katas/harness"
 	"github.com/concurrency-katas/go-katas/harness/web"
 	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/11-choose"
@@ -23,6 +24,16 @@ const latency = 100 * time.Millisecond
 // latency: each takes well under a second even under -race on a loaded
 // 2-core machine, so a deadlock is reported sooner than harness.SpecTimeout.
 const loopbackTimeout = 10 * time.Second
+
+// newLoopbackSite starts a fake server on real loopback (fakeserver.New)
+// with opts, and returns it with the Site on it that Run's downloaders make
+// their Sessions from. The server is closed when the spec ends
+// (DeferCleanup).
+func newLoopbackSite(opts ...fakeserver.Option) (*fakeserver.Server, *web.Site) {
+	srv := fakeserver.New(opts...)
+	DeferCleanup(srv.Close)
+	return srv, web.NewSite(srv)
+}
 
 // ceilDiv returns ⌈n/d⌉.
 func ceilDiv(n, d int) int { return (n + d - 1) / d }
@@ -39,6 +50,20 @@ func bodyOf(rawURL string) []byte {
 		Fail("no page at " + rawURL)
 	}
 	return body
+}
+
+// onVirtualSite runs body on virtual time (harness.Virtual) with a fresh
+// in-memory fake server at the kata's latency and the Site on it that Run's
+// downloaders make their Sessions from. opts are added after the latency
+// (jitter, faults): they follow the body, as an It's decorators follow its
+// body. The server is closed when body returns, inside the bubble, where it
+// was made.
+func onVirtualSite(body func(srv *fakeserver.Server, site *web.Site), opts ...fakeserver.Option) {
+	harness.Virtual(func() {
+		srv := fakeserver.NewInMemory(append([]fakeserver.Option{fakeserver.WithLatency(latency)}, opts...)...)
+		defer srv.Close()
+		body(srv, web.NewSite(srv))
+	})
 }
 
 // cheap is the digest of the virtual-time specs: one round. CPU work takes

@@ -20,13 +20,11 @@ import (
 
 var _ = Describe("Task 2: Run", func() {
 	It("downloads and digests every page, in the order of the URLs, whatever order they arrive in", func(SpecContext) {
-		harness.Virtual(func() {
-			// Jitter makes requests finish out of the order they started in.
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithJitter(latency, 7))
-			defer srv.Close()
+		// Jitter makes requests finish out of the order they started in.
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 
-			pages, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, cheap)
+			pages, err := choose.Run(context.Background(), site.NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, cheap)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(pages).To(HaveLen(len(urls)), "one Page per URL")
 			for i, p := range pages {
@@ -34,13 +32,11 @@ var _ = Describe("Task 2: Run", func() {
 				Expect(p).To(Equal(choose.Page{URL: urls[i], Size: len(body), Digest: cheap(body), Done: true}),
 					"pages[%d] must be the page of urls[%d]: put each result at its URL's index (README, \"Order\")", i, i)
 			}
-		})
+		}, fakeserver.WithJitter(latency, 7))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("works over real loopback, with no more sessions than downloaders, all closed", func(ctx SpecContext) {
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 40)
 
 		pages, err := choose.Run(ctx, site.NewSession, urls, choose.Plan{Downloaders: 4, Digesters: 2}, cheap)
@@ -54,10 +50,7 @@ var _ = Describe("Task 2: Run", func() {
 
 var _ = Describe("Task 3: the I/O stage", func() {
 	It("keeps exactly Downloaders requests in flight and takes ⌈160 ÷ Downloaders⌉ latencies on virtual time", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 			plan := choose.Plan{Downloaders: 8, Digesters: 2}
 
@@ -76,12 +69,10 @@ var _ = Describe("Task 3: the I/O stage", func() {
 
 var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 	It("runs exactly Digesters digests at once", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 16)
 			plan := choose.Plan{Downloaders: 16, Digesters: 3}
-			atOnce, res := runHeld(srv, urls, plan)
+			atOnce, res := runHeld(site, urls, plan)
 
 			Expect(res.err).NotTo(HaveOccurred())
 			Expect(done(res.pages)).To(HaveLen(len(urls)))
@@ -98,9 +89,7 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 		// Two processors at least, whatever GOMAXPROCS the run was given: with
 		// one, a single digester and three look the same to the tracer.
 		harness.AtLeastTwoProcs()
-		srv := fakeserver.New(fakeserver.WithLatency(time.Millisecond))
-		DeferCleanup(srv.Close)
-		site := web.NewSite(srv)
+		srv, site := newLoopbackSite(fakeserver.WithLatency(time.Millisecond))
 		urls := fakeserver.SitesN(srv.URL, 40) // 20 big pages
 		plan := choose.Plan{Downloaders: 8, Digesters: 3}
 		// About 1 ms of CPU per big page (4 under -race): long enough for
@@ -131,14 +120,12 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 	}, SpecTimeout(harness.SpecTimeout)) // well under 1 s under -race; many seconds on a very busy machine
 
 	It("starts the first digest when the first page arrives, while the other requests are still in flight", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.Sites(srv.URL)
 			rec := &recorder{}
 
 			start := time.Now()
-			_, err := choose.Run(context.Background(), web.NewSite(srv).NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, rec.digest)
+			_, err := choose.Run(context.Background(), site.NewSession, urls, choose.Plan{Downloaders: 8, Digesters: 2}, rec.digest)
 			Expect(err).NotTo(HaveOccurred())
 			first, last := rec.first().Sub(start), lastEnd(srv.Stats()).Sub(start)
 			Expect(first).To(Equal(latency), fmt.Sprintf(

@@ -38,14 +38,14 @@ func goRun(ctx context.Context, newSession func() *web.Session, urls []string, p
 	return out
 }
 
-// runHeld runs Run on srv (in a bubble) with a digest that holds until
+// runHeld runs Run on site (in a bubble) with a digest that holds until
 // released, waits until every page has arrived and every goroutine is
 // blocked, then releases the digests and returns how many had started by
 // then (the number running at once) and what Run gave.
-func runHeld(srv *fakeserver.Server, urls []string, plan choose.Plan) (atOnce int, res runOutcome) {
+func runHeld(site *web.Site, urls []string, plan choose.Plan) (atOnce int, res runOutcome) {
 	hold := make(chan struct{})
 	rec := &recorder{hold: hold}
-	out := goRun(context.Background(), web.NewSite(srv).NewSession, urls, plan, rec.digest)
+	out := goRun(context.Background(), site.NewSession, urls, plan, rec.digest)
 	// Every page has arrived long before this; each digest holds until
 	// released, so those started now are those running at once.
 	time.Sleep(10 * latency)
@@ -59,11 +59,9 @@ var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 	It("keeps as many digests running as plan.Digesters says, where that differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
 		harness.SetGOMAXPROCS(3)
 		for _, digesters := range []int{1, runtime.NumCPU() + 3 + 2} {
-			harness.Virtual(func() {
-				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-				defer srv.Close()
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 				urls := fakeserver.SitesN(srv.URL, 2*digesters+2)
-				atOnce, res := runHeld(srv, urls, choose.Plan{Downloaders: len(urls), Digesters: digesters})
+				atOnce, res := runHeld(site, urls, choose.Plan{Downloaders: len(urls), Digesters: digesters})
 				Expect(res.err).NotTo(HaveOccurred())
 				Expect(done(res.pages)).To(HaveLen(len(urls)), "every page is Done")
 				Expect(atOnce).To(Equal(digesters),
@@ -76,13 +74,11 @@ var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("hands each digest a body of its own, which a later download does not overwrite", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 3) // big, small, big
 			// The first digest holds; meanwhile the one downloader fetches the
 			// two other pages, until the CPU stage takes no more.
-			_, res := runHeld(srv, urls, choose.Plan{Downloaders: 1, Digesters: 1})
+			_, res := runHeld(site, urls, choose.Plan{Downloaders: 1, Digesters: 1})
 			Expect(res.err).NotTo(HaveOccurred())
 			for i, p := range res.pages {
 				body := bodyOf(urls[i])
@@ -98,10 +94,7 @@ var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
 
 var _ = Describe("Task 5: bad input, at once", func() {
 	It("rejects a plan with no digester or no downloader before starting a stage that would wait for ever", func(SpecContext) {
-		harness.Virtual(func() {
-			srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
-			defer srv.Close()
-			site := web.NewSite(srv)
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			urls := fakeserver.SitesN(srv.URL, 4)
 			for _, c := range []struct {
 				plan choose.Plan
