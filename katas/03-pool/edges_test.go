@@ -32,8 +32,7 @@ var _ = Describe("Task 2: a bounded pool", func() {
 		// core count, so a pool sized by runtime.GOMAXPROCS or runtime.NumCPU
 		// (rather than by workers) shows up whatever machine runs the spec.
 		const procs = 3
-		was := runtime.GOMAXPROCS(procs)
-		DeferCleanup(func() { runtime.GOMAXPROCS(was) })
+		harness.SetGOMAXPROCS(procs)
 		cores := runtime.NumCPU()
 		ws := []int{1, 2, 4, 7, cores + 1, 2*cores + 3}
 		slices.Sort(ws)
