@@ -3,6 +3,7 @@ package choose_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -156,24 +157,52 @@ var _ = Describe("Task 5: bad input, errors and cancellation", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops the CPU stage too when the context is cancelled during the digests", func(SpecContext) {
-		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
-			urls := fakeserver.Sites(srv.URL)
-			plan := choose.Plan{Downloaders: len(urls), Digesters: 2}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			const cancelAt = 10
-			rec := &recorder{onCall: func(n int) {
-				if n == cancelAt {
-					cancel()
+		for _, c := range []struct {
+			name      string
+			plan      func(urls int) choose.Plan
+			cost      time.Duration // each digest's virtual time
+			cancelAt  int
+			situation string
+		}{
+			{"every page waiting", func(urls int) choose.Plan { return choose.Plan{Downloaders: urls, Digesters: 2} }, 0, 10,
+				"every page arrived at once and waits for the CPU stage"},
+			// The digests are far slower than the downloads: by the cancel,
+			// the bodies waiting between the stages fill any channel of a
+			// few rounds, and downloaders wait to hand theirs over.
+			{"downloaders waiting to hand over", func(int) choose.Plan { return choose.Plan{Downloaders: 16, Digesters: 1} }, time.Second, 3,
+				"the digests are slow, so downloaders were waiting to hand their bodies over"},
+		} {
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+				urls := fakeserver.Sites(srv.URL)
+				plan := c.plan(len(urls))
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				rec := &recorder{onCall: func(n int) {
+					if n == c.cancelAt {
+						cancel()
+					}
+				}}
+				digest := func(body []byte) uint64 {
+					sum := rec.digest(body)
+					time.Sleep(c.cost)
+					return sum
 				}
-			}}
 
-			pages, err := choose.Run(ctx, site.NewSession, urls, plan, rec.digest)
-			Expect(err).To(MatchError(context.Canceled), "the context's error must come back (wrapped with %%w is fine)")
-			Expect(rec.calls()).To(BeNumerically("<=", cancelAt+plan.Digesters-1),
-				"every page arrived at once and waits for the CPU stage; the context was cancelled in digest #%d, so at most %d more may have started alongside it.\n"+
-					"More means the digesters go on after the cancel: check ctx.Err() before each digest (README, \"Pipelines\")", cancelAt, plan.Digesters-1)
-			Expect(len(done(pages))).To(BeNumerically("<=", rec.calls()))
-		})
+				var o runOutcome
+				select {
+				case o = <-goRun(ctx, site.NewSession, urls, plan, digest):
+				case <-time.After(time.Hour):
+					Fail(fmt.Sprintf("%s: Run had not returned an hour of virtual time after the context was cancelled.\n"+
+						"A downloader blocked for ever sending its body to digesters that had stopped: send in a select\n"+
+						"with a case <-ctx.Done() (or let the digesters drain the channel). See the README, \"Pipelines\".", c.name))
+				}
+				Expect(o.err).To(MatchError(context.Canceled), "%s: the context's error must come back (wrapped with %%w is fine)", c.name)
+				Expect(rec.calls()).To(BeNumerically("<=", c.cancelAt+plan.Digesters-1),
+					"%s: %s; the context was cancelled in digest #%d, so at most %d more may have started alongside it.\n"+
+						"More means the digesters go on after the cancel: check ctx.Err() before each digest (README, \"Pipelines\")",
+					c.name, c.situation, c.cancelAt, plan.Digesters-1)
+				Expect(len(done(o.pages))).To(BeNumerically("<=", rec.calls()))
+			})
+		}
 	}, SpecTimeout(harness.SpecTimeout))
 })

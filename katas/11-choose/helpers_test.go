@@ -2,6 +2,7 @@ package choose_test
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"slices"
 	"sync"
@@ -146,6 +147,38 @@ func lastEnd(st fakeserver.Stats) time.Time {
 		}
 	}
 	return last
+}
+
+// fewestInFlight returns the fewest requests in flight at any instant from
+// the first request's start up to the last one's, and how long after the
+// first start that was. Ends and starts at the same instant are taken
+// together: a downloader that ends a request and starts its next one at
+// that instant leaves no gap.
+func fewestInFlight(spans []fakeserver.Span) (int, time.Duration) {
+	if len(spans) == 0 {
+		return 0, 0
+	}
+	deltas := map[time.Time]int{}
+	first, last := spans[0].Start, spans[0].Start
+	for _, sp := range spans {
+		deltas[sp.Start]++
+		deltas[sp.End]--
+		if sp.Start.Before(first) {
+			first = sp.Start
+		}
+		if sp.Start.After(last) {
+			last = sp.Start
+		}
+	}
+	instants := slices.SortedFunc(maps.Keys(deltas), time.Time.Compare)
+	inFlight, fewest, at := 0, len(spans), time.Duration(0)
+	for _, t := range instants {
+		inFlight += deltas[t]
+		if !t.Before(first) && t.Before(last) && inFlight < fewest {
+			fewest, at = inFlight, t.Sub(first)
+		}
+	}
+	return fewest, at
 }
 
 // runTimed calls Run and returns what it gave and how long it took (on

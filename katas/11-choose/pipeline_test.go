@@ -65,6 +65,27 @@ var _ = Describe("Task 3: the I/O stage", func() {
 				"the digests take no virtual time: the run is as long as its downloads, 20 rounds of 8 requests")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
+
+	It("keeps Downloaders requests in flight until the last URL is taken, when the requests take uneven times", func(SpecContext) {
+		// Each request takes the latency plus up to 4 latencies more, so the
+		// requests of one round end at different times: a downloader that
+		// waits for the others (or for anything but its own request) leaves
+		// a gap the server sees. 100 downloaders: more than any cap by the
+		// number of cores or processors.
+		for _, plan := range []choose.Plan{{Downloaders: 16, Digesters: 2}, {Downloaders: 100, Digesters: 2}} {
+			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+				_, _, err := runTimed(context.Background(), site, fakeserver.Sites(srv.URL), plan, cheap)
+				Expect(err).NotTo(HaveOccurred())
+				fewest, at := fewestInFlight(srv.Stats().Spans)
+				Expect(fewest).To(Equal(plan.Downloaders),
+					"Downloaders = %d: %v after the first request, with URLs still to take, the server had only %d request(s) in flight.\n"+
+						"A downloader whose request has ended hands the body over and takes the next URL at once. Fewer\n"+
+						"in flight means downloaders waited: for one another (a round at a time, a WaitGroup per batch),\n"+
+						"for the digests, or for a limit of your own below Downloaders. See the README, \"Pipelines\".",
+					plan.Downloaders, at, fewest)
+			}, fakeserver.WithJitter(4*latency, 11))
+		}
+	}, SpecTimeout(harness.SpecTimeout))
 })
 
 var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
