@@ -86,10 +86,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 	}
 
 	It("reads a page whole and returns its size: 10282 bytes, then 275", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C]()
-			defer r.stop()
-
+		withRig(nil, func(r rig[C]) {
 			for _, page := range []struct {
 				path string
 				size int
@@ -103,10 +100,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 
 	if k.TrackedBodies {
 		It("closes each body, so one session reuses one connection", func(SpecContext) {
-			harness.Virtual(func() {
-				r := start[C]()
-				defer r.stop()
-
+			withRig(nil, func(r rig[C]) {
 				for _, url := range fakeserver.SitesN(r.srv.URL, 6) {
 					_, err := downloadSite(context.Background(), r.c, url)
 					Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
@@ -118,10 +112,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 	}
 
 	It("returns an error naming the URL when the server answers 500", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C](fakeserver.Fault{Kind: fakeserver.StatusFault})
-			defer r.stop()
-
+		withRig([]fakeserver.Fault{{Kind: fakeserver.StatusFault}}, func(r rig[C]) {
 			url := r.srv.URL + fakeserver.SmallPath
 			_, err := downloadSite(context.Background(), r.c, url)
 			Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
@@ -133,12 +124,10 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns errors naming the URL: a reset connection, a truncated body, a malformed URL", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C](
-				fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
-				fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath})
-			defer r.stop()
-
+		withRig([]fakeserver.Fault{
+			{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
+			{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath},
+		}, func(r rig[C]) {
 			reset, truncated, malformed := r.srv.URL+fakeserver.SmallPath, r.srv.URL+fakeserver.BigPath, "::not a url"
 			_, err := downloadSite(context.Background(), r.c, reset)
 			Expect(err).To(MatchError(ContainSubstring(reset)), "the server reset the connection: the error must say which URL failed")
@@ -157,10 +146,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up when the context's deadline passes", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C](fakeserver.Fault{Kind: fakeserver.HangFault})
-			defer r.stop()
-
+		withRig([]fakeserver.Fault{{Kind: fakeserver.HangFault}}, func(r rig[C]) {
 			url := r.srv.URL + fakeserver.BigPath
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
@@ -197,8 +183,18 @@ type rig[C Conn] struct {
 	c    C
 }
 
+// withRig runs body on virtual time (harness.Virtual) with a rig whose
+// server has faults, and stops the rig after it: the frame of every spec.
+func withRig[C Conn](faults []fakeserver.Fault, body func(r rig[C])) {
+	harness.Virtual(func() {
+		r := start[C](faults...)
+		defer r.stop()
+		body(r)
+	})
+}
+
 // start starts an in-memory server with faults and opens a Session or a
-// Client on it, as C says. Call it inside harness.Virtual, and defer stop.
+// Client on it, as C says; withRig calls it, inside harness.Virtual.
 func start[C Conn](faults ...fakeserver.Fault) rig[C] {
 	srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(faults...))
 	site := web.NewSite(srv)
