@@ -113,6 +113,27 @@ func (s Stats) Elapsed() time.Duration {
 // give 1), and one that lasts no time is never open. It is the algorithm behind PeakPerSession, for callers
 // that pick their own spans (one session's, one run's).
 func PeakInFlight(spans []Span) int {
+	peak := 0
+	for _, s := range FlightSteps(spans) {
+		peak = max(peak, s.N)
+	}
+	return peak
+}
+
+// A FlightStep is one level of the count of spans in flight: from At until
+// the next step's At, N spans are open.
+type FlightStep struct {
+	At time.Time
+	N  int
+}
+
+// FlightSteps returns the step function of spans in flight over time, of
+// spans given in any order: a step at each instant where the count changes,
+// in order of time, the last one 0; nil for no spans. Spans are open as
+// PeakInFlight counts them: the edges of one instant are taken together, so
+// requests sent back to back leave no dip, and a span that lasts no time
+// adds no step.
+func FlightSteps(spans []Span) []FlightStep {
 	type edge struct {
 		at    time.Time
 		delta int
@@ -121,18 +142,23 @@ func PeakInFlight(spans []Span) int {
 	for _, sp := range spans {
 		edges = append(edges, edge{sp.Start, +1}, edge{sp.End, -1})
 	}
-	sort.SliceStable(edges, func(i, j int) bool {
-		if !edges[i].at.Equal(edges[j].at) {
-			return edges[i].at.Before(edges[j].at)
+	sort.SliceStable(edges, func(i, j int) bool { return edges[i].at.Before(edges[j].at) })
+	var steps []FlightStep
+	cur := 0
+	for i := 0; i < len(edges); {
+		at := edges[i].at
+		for ; i < len(edges) && edges[i].at.Equal(at); i++ {
+			cur += edges[i].delta
 		}
-		return edges[i].delta < edges[j].delta // ends before starts
-	})
-	cur, peak := 0, 0
-	for _, e := range edges {
-		cur += e.delta
-		peak = max(peak, cur)
+		last := 0
+		if len(steps) > 0 {
+			last = steps[len(steps)-1].N
+		}
+		if cur != last {
+			steps = append(steps, FlightStep{at, cur})
+		}
 	}
-	return peak
+	return steps
 }
 
 // clone returns a deep copy of s.

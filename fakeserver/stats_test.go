@@ -20,6 +20,14 @@ const (
 	worker = fakeserver.WorkerHeader
 )
 
+// spanT0 is the instant the spans made by spanAt count from.
+var spanT0 = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// spanAt is a span from the from-th to the to-th millisecond after spanT0.
+func spanAt(from, to int) fakeserver.Span {
+	return fakeserver.Span{Start: spanT0.Add(time.Duration(from) * time.Millisecond), End: spanT0.Add(time.Duration(to) * time.Millisecond)}
+}
+
 var _ = Describe("Stats", func() {
 	It("counts requests and paths, and an exact peak in flight of 7 for 7 concurrent clients", func(SpecContext) {
 		harness.Virtual(func() {
@@ -251,17 +259,24 @@ var _ = Describe("Stats", func() {
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives PeakInFlight of any spans: 0 for none, 1 back to back, the most open at one instant, in any order", func(SpecContext) {
-		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-		at := func(from, to int) fakeserver.Span {
-			return fakeserver.Span{Start: t0.Add(time.Duration(from) * time.Millisecond), End: t0.Add(time.Duration(to) * time.Millisecond)}
-		}
 		Expect(fakeserver.PeakInFlight(nil)).To(BeZero())
-		Expect(fakeserver.PeakInFlight([]fakeserver.Span{at(0, 10), at(10, 20), at(20, 30)})).To(Equal(1), "back to back")
+		Expect(fakeserver.PeakInFlight([]fakeserver.Span{spanAt(0, 10), spanAt(10, 20), spanAt(20, 30)})).To(Equal(1), "back to back")
 		// Three open together at 6-7 ms, though never all four; listed out of order.
-		spans := []fakeserver.Span{at(5, 7), at(0, 10), at(8, 12), at(6, 9)}
+		spans := []fakeserver.Span{spanAt(5, 7), spanAt(0, 10), spanAt(8, 12), spanAt(6, 9)}
 		Expect(fakeserver.PeakInFlight(spans)).To(Equal(3))
-		Expect(spans[0]).To(Equal(at(5, 7)), "the caller's slice is left as it was")
-		Expect(fakeserver.PeakInFlight([]fakeserver.Span{at(3, 3), at(3, 3), at(0, 1)})).To(Equal(1), "a span that lasts no time is never open")
+		Expect(spans[0]).To(Equal(spanAt(5, 7)), "the caller's slice is left as it was")
+		Expect(fakeserver.PeakInFlight([]fakeserver.Span{spanAt(3, 3), spanAt(3, 3), spanAt(0, 1)})).To(Equal(1), "a span that lasts no time is never open")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("gives FlightSteps of any spans: a step where the count changes, none back to back or for a span that lasts no time", func(SpecContext) {
+		Expect(fakeserver.FlightSteps(nil)).To(BeEmpty())
+		step := func(ms, n int) fakeserver.FlightStep {
+			return fakeserver.FlightStep{At: spanT0.Add(time.Duration(ms) * time.Millisecond), N: n}
+		}
+		Expect(fakeserver.FlightSteps([]fakeserver.Span{spanAt(10, 20), spanAt(0, 10), spanAt(20, 30)})).To(Equal([]fakeserver.FlightStep{step(0, 1), step(30, 0)}), "back to back")
+		Expect(fakeserver.FlightSteps([]fakeserver.Span{spanAt(5, 7), spanAt(0, 10), spanAt(8, 12), spanAt(6, 9), spanAt(3, 3)})).To(Equal([]fakeserver.FlightStep{
+			step(0, 1), step(5, 2), step(6, 3), step(7, 2), step(8, 3), step(9, 2), step(10, 1), step(12, 0),
+		}))
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("does not count spans that touch end to start as overlapping", func(SpecContext) {

@@ -103,18 +103,13 @@ type fixtureRun struct {
 
 var fixtures = []fixture{
 	{name: "deadlock", abandoned: 2, timedOut: 2, check: func(t *testing.T, r fixtureRun) {
-		s := r.spec(t, "receives a result")
-		wantState(t, s, types.SpecStateTimedout)
-		r.wantNames(t, s, r.line(t, "deadlock.go", "BLOCKS: nobody sends"))
-		s = r.spec(t, "waits for its workers")
-		wantState(t, s, types.SpecStateTimedout)
-		r.wantNames(t, s, r.line(t, "deadlock.go", "BLOCKS: Done is never called"))
+		r.wantEnded(t, "receives a result", types.SpecStateTimedout, r.line(t, "deadlock.go", "BLOCKS: nobody sends"))
+		r.wantEnded(t, "waits for its workers", types.SpecStateTimedout, r.line(t, "deadlock.go", "BLOCKS: Done is never called"))
 		r.wantPassedAfter(t, "adds after the deadlocks", "waits for its workers")
 		wantOutput(t, r, "[TIMEDOUT] A spec timeout occurred")
 	}},
 	{name: "spin", abandoned: 2, timedOut: 2, check: func(t *testing.T, r fixtureRun) {
-		s := r.spec(t, "counts")
-		wantState(t, s, types.SpecStateTimedout)
+		s := r.wantEnded(t, "counts", types.SpecStateTimedout)
 		// Preempted anywhere in the loop: its first line or its body.
 		l := r.line(t, "spin.go", "SPINS")
 		next := nextLine(l)
@@ -123,9 +118,7 @@ var fixtures = []fixture{
 		}
 		// An empty loop is a lone jump without a line of its own (Go prints
 		// line 1 of the file): the report can name only the function.
-		s = r.spec(t, "waits")
-		wantState(t, s, types.SpecStateTimedout)
-		r.wantNames(t, s, "fixtures/spin.Wait(")
+		r.wantEnded(t, "waits", types.SpecStateTimedout, "fixtures/spin.Wait(")
 		r.wantPassedAfter(t, "adds after the endless loops", "waits")
 	}},
 	{name: "gopanic", check: func(t *testing.T, r fixtureRun) {
@@ -142,10 +135,8 @@ var fixtures = []fixture{
 	}},
 	{name: "osexit0", check: func(t *testing.T, r fixtureRun) {
 		// testing turns os.Exit(0) into a panic, which Ginkgo catches.
-		s := r.spec(t, "checks an error")
-		wantState(t, s, types.SpecStatePanicked)
-		r.wantNames(t, s, "unexpected call to os.Exit(0) during test")
-		r.wantNames(t, s, r.line(t, "osexit0.go", "EXITS"))
+		r.wantEnded(t, "checks an error", types.SpecStatePanicked,
+			"unexpected call to os.Exit(0) during test", r.line(t, "osexit0.go", "EXITS"))
 		r.wantPassedAfter(t, "adds after the exit", "checks an error")
 	}},
 	{name: "osexit1", check: func(t *testing.T, r fixtureRun) {
@@ -163,9 +154,8 @@ var fixtures = []fixture{
 		// Inside a synctest bubble the race detector fails the bubble's own
 		// test, and synctest.Test ends with FailNow: Virtual names the race,
 		// where Ginkgo alone would say "Test Panicked <nil>".
-		s := r.spec(t, "counts on two goroutines in a bubble")
-		wantState(t, s, types.SpecStateFailed)
-		r.wantNames(t, s, "data race detected: read the WARNING: DATA RACE report above, its two stacks point into your code")
+		r.wantEnded(t, "counts on two goroutines in a bubble", types.SpecStateFailed,
+			"data race detected: read the WARNING: DATA RACE report above, its two stacks point into your code")
 		wantOutput(t, r, "WARNING: DATA RACE")
 		wantOutput(t, r, r.line(t, "virtualrace.go", "RACES"))
 		if strings.Contains(r.out, "Test Panicked") {
@@ -174,17 +164,13 @@ var fixtures = []fixture{
 		r.wantPassedAfter(t, "adds after the race", "counts on two goroutines in a bubble")
 	}},
 	{name: "leak", check: func(t *testing.T, r fixtureRun) {
-		s := r.spec(t, "returns the first answer")
-		wantState(t, s, types.SpecStateFailed)
-		r.wantNames(t, s, "Goroutines were still running after the spec ended: a goroutine leak.")
-		r.wantNames(t, s, r.line(t, "leak.go", "LEAKS"))
+		r.wantEnded(t, "returns the first answer", types.SpecStateFailed,
+			"Goroutines were still running after the spec ended: a goroutine leak.", r.line(t, "leak.go", "LEAKS"))
 		r.wantPassedAfter(t, "adds after the leak", "returns the first answer")
 	}},
 	{name: "procleak", check: func(t *testing.T, r fixtureRun) {
-		s := r.spec(t, "starts a helper")
-		wantState(t, s, types.SpecStateFailed)
-		r.wantNames(t, s, "Processes started during the spec were still there after it ended: a process leak.")
-		r.wantNames(t, s, "sleep 60 (still running)")
+		r.wantEnded(t, "starts a helper", types.SpecStateFailed,
+			"Processes started during the spec were still there after it ended: a process leak.", "sleep 60 (still running)")
 		r.wantPassedAfter(t, "adds after the leak", "starts a helper")
 	}},
 	{name: "race", check: func(t *testing.T, r fixtureRun) {
@@ -195,15 +181,14 @@ var fixtures = []fixture{
 		wantOutput(t, r, r.line(t, "race.go", "RACES"))
 		wantOutput(t, r, "race detected during execution of test")
 		wantOutput(t, r, "Every spec passed. If the race detector reported a \"WARNING: DATA RACE\" above")
-		wantState(t, r.spec(t, "counts on two goroutines"), types.SpecStatePassed)
+		r.wantEnded(t, "counts on two goroutines", types.SpecStatePassed)
 		r.wantPassedAfter(t, "adds after the race", "counts on two goroutines")
 		if r.code != 1 {
 			t.Errorf("exit code %d; want 1 (the test failed)", r.code)
 		}
 	}},
 	{name: "cleanup", timedOut: 1, abandoned: 1, check: func(t *testing.T, r fixtureRun) {
-		s := r.spec(t, "closes the server after the spec")
-		wantState(t, s, types.SpecStateTimedout)
+		s := r.wantEnded(t, "closes the server after the spec", types.SpecStateTimedout)
 		if s.Failure.FailureNodeType != types.NodeTypeCleanupAfterEach {
 			t.Errorf("the timeout was reported in %s; want the DeferCleanup", s.Failure.FailureNodeType)
 		}
@@ -334,6 +319,19 @@ func (r fixtureRun) wantPassedAfter(t *testing.T, goodPrefix, bad string) {
 		}
 	}
 	t.Errorf("no spec %q… in the report", goodPrefix)
+}
+
+// wantEnded checks that the spec whose text is text ended in state want
+// and that its failure names each of names (see wantNames); it returns the
+// spec's report.
+func (r fixtureRun) wantEnded(t *testing.T, text string, want types.SpecState, names ...string) types.SpecReport {
+	t.Helper()
+	s := r.spec(t, text)
+	wantState(t, s, want)
+	for _, what := range names {
+		r.wantNames(t, s, what)
+	}
+	return s
 }
 
 // wantNames checks that spec s's failure (message, location, progress

@@ -177,23 +177,27 @@ func (r *runner) classroomWorkflowCmd(args []string) error {
 	if len(args) > 0 {
 		return usageError{"classroom workflow takes no arguments"}
 	}
-	katas, err := discoverKatas(r.root)
+	n, err := r.writeClassroomWorkflow(r.root)
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(r.stdout, "wrote %s: %d katas\n", classroomWorkflowPath, n)
+	return nil
+}
+
+// writeClassroomWorkflow writes the workflow for this repository's katas
+// at classroomWorkflowPath under dir (this repository, or a student
+// template) and returns how many katas it grades.
+func (r *runner) writeClassroomWorkflow(dir string) (int, error) {
+	katas, err := discoverKatas(r.root)
+	if err != nil {
+		return 0, err
 	}
 	text, err := classroomWorkflow(r.root, katas)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	p := filepath.Join(r.root, filepath.FromSlash(classroomWorkflowPath))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(r.stdout, "wrote %s: %d katas\n", classroomWorkflowPath, len(katas))
-	return nil
+	return len(katas), writeTemplateFile(dir, classroomWorkflowPath, []byte(text), 0o644)
 }
 
 // runnerResult is the JSON a grader step leaves for the reporter (the
@@ -421,15 +425,7 @@ func (r *runner) classroomTemplateCmd(args []string) error {
 		}
 		files++
 	}
-	katas, err := discoverKatas(r.root)
-	if err != nil {
-		return err
-	}
-	wf, err := classroomWorkflow(r.root, katas)
-	if err != nil {
-		return err
-	}
-	if err := writeTemplateFile(dir, classroomWorkflowPath, []byte(wf), 0o644); err != nil {
+	if _, err := r.writeClassroomWorkflow(dir); err != nil {
 		return err
 	}
 	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"},
@@ -444,6 +440,8 @@ func (r *runner) classroomTemplateCmd(args []string) error {
 	return nil
 }
 
+// writeTemplateFile writes data at rel (slash-separated) under dir, making
+// its folders first.
 func writeTemplateFile(dir, rel string, data []byte, perm os.FileMode) error {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

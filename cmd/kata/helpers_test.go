@@ -85,3 +85,14 @@ func checkContains(t *testing.T, what, text string, wants ...string) {
 		}
 	}
 }
+
+// checkLacks is checkContains' opposite: text (called what in the
+// message) holds none of unwanted.
+func checkLacks(t *testing.T, what, text string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(text, u) {
+			t.Errorf("%s holds %q:\n%s", what, u, text)
+		}
+	}
+}

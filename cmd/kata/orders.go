@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -34,27 +33,15 @@ func (r *runner) ordersCmd(args []string) error {
 	if len(katas) == 0 {
 		return fmt.Errorf("no katas to run")
 	}
-	ctx, stop := untilInterrupted()
-	defer stop()
 	start := time.Now()
-	var results []*ordersResult
-	for _, k := range katas {
-		if ctx.Err() != nil {
-			break
-		}
-		results = append(results, r.ordersKata(ctx, k, *seeds, *jobs, *timeout))
-	}
-	failed := printOrders(r.stdout, r.root, results)
-	fmt.Fprintf(r.stdout, "\n%d katas in %.1fs (%d binaries at a time): %d runs failed\n",
-		len(results), time.Since(start).Seconds(), *jobs, failed)
-	if ctx.Err() != nil {
-		fmt.Fprintln(r.stdout, "interrupted (Ctrl-C): the figures cover the runs that ended")
-		return exitCode(130)
-	}
-	if failed > 0 || len(results) < len(katas) {
-		return exitCode(1)
-	}
-	return nil
+	return soak(r, katas, func(ctx context.Context, k kata) *ordersResult {
+		return r.ordersKata(ctx, k, *seeds, *jobs, *timeout)
+	}, func(results []*ordersResult) int {
+		failed := printOrders(r.stdout, r.root, results)
+		fmt.Fprintf(r.stdout, "\n%d katas in %.1fs (%d binaries at a time): %d runs failed\n",
+			len(results), time.Since(start).Seconds(), *jobs, failed)
+		return failed
+	})
 }
 
 // An orderRun is one run of a kata's test binary: one spec alone, or every
@@ -77,22 +64,12 @@ type ordersResult struct {
 // lists its specs (a dry run), then runs each alone and all of them in the
 // order of each seed.
 func (r *runner) ordersKata(ctx context.Context, k kata, seeds, jobs int, timeout time.Duration) *ordersResult {
-	res := &ordersResult{Kata: k}
-	dir := filepath.Join(r.root, ".kata", "orders")
-	logDir := filepath.Join(r.root, ".kata", "logs", "orders")
-	_ = os.MkdirAll(dir, 0o755)
-	_ = os.MkdirAll(logDir, 0o755)
-	bin := filepath.Join(dir, k.Dir+".test")
-	res.BuildLog = filepath.Join(logDir, k.Dir+"-build.log")
-	fmt.Fprintf(r.stdout, "%s: building the test binary (-race, solution overlaid)\n", k.Dir)
-	ov, err := k.solutionOverlay(r.root)
-	if err != nil {
-		res.Build = fail("%v", err)
+	b := r.buildSolutionBinary(ctx, k, "orders")
+	res := &ordersResult{Kata: k, Build: b.Build, BuildLog: b.BuildLog}
+	if !res.Build.OK {
 		return res
 	}
-	if res.Build = r.buildTestBinary(ctx, k, ov, k.Dir+"-orders", bin, res.BuildLog); !res.Build.OK {
-		return res
-	}
+	dir, logDir, bin := b.Dir, b.LogDir, b.Path
 	list := filepath.Join(dir, k.Dir+"-list.json")
 	listed := r.runTestBinary(ctx, k, bin, list, filepath.Join(logDir, k.Dir+"-list.log"), []string{"-ginkgo.dry-run"}, nil)
 	if len(itSpecs(listed.Reports)) == 0 {
@@ -173,14 +150,9 @@ func printOrders(w io.Writer, root string, results []*ordersResult) int {
 			fmt.Fprintf(w, "\n-- %s: %s (log %s)\n", o.Kata.Dir, o.Build.Note, relTo(root, o.BuildLog))
 		}
 		for _, run := range append(append([]*orderRun{}, o.Alone...), o.Seeds...) {
-			if run.Verdict.OK {
-				continue
+			if !run.Verdict.OK {
+				writeFailedRun(w, root, o.Kata.Dir+", "+run.What, run.Verdict, run.LogPath)
 			}
-			fmt.Fprintf(w, "\n-- %s, %s: %s\n", o.Kata.Dir, run.What, run.Verdict.Note)
-			for _, d := range run.Verdict.Detail {
-				fmt.Fprintf(w, "   %s\n", d)
-			}
-			fmt.Fprintf(w, "   log: %s\n", relTo(root, run.LogPath))
 		}
 	}
 	return total

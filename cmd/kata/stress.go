@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -38,34 +37,20 @@ func (r *runner) stressCmd(args []string) error {
 	if len(katas) == 0 {
 		return fmt.Errorf("no katas to stress")
 	}
-
-	ctx, stop := untilInterrupted()
-	defer stop()
 	start := time.Now()
-	var results []*stressResult
-	for _, k := range katas {
-		if ctx.Err() != nil {
-			break
+	return soak(r, katas, func(ctx context.Context, k kata) *stressResult {
+		return r.stressKata(ctx, k, *runs, *timeout, *load)
+	}, func(results []*stressResult) int {
+		printStress(r.stdout, r.root, results)
+		hog := "no load"
+		if *load {
+			hog = fmt.Sprintf("%d busy-loop goroutines (one per core)", runtime.NumCPU())
 		}
-		res := r.stressKata(ctx, k, *runs, *timeout, *load)
-		results = append(results, res)
-	}
-	printStress(r.stdout, r.root, results)
-	hog := "no load"
-	if *load {
-		hog = fmt.Sprintf("%d busy-loop goroutines (one per core)", runtime.NumCPU())
-	}
-	total, failed := stressTotals(results)
-	fmt.Fprintf(r.stdout, "\n%d runs of %d katas in %.1fs under %s: %d failed\n",
-		total, len(results), time.Since(start).Seconds(), hog, failed)
-	if ctx.Err() != nil {
-		fmt.Fprintln(r.stdout, "interrupted (Ctrl-C): the figures cover the runs that ended")
-		return exitCode(130)
-	}
-	if failed > 0 || len(results) < len(katas) {
-		return exitCode(1)
-	}
-	return nil
+		total, failed := stressTotals(results)
+		fmt.Fprintf(r.stdout, "\n%d runs of %d katas in %.1fs under %s: %d failed\n",
+			total, len(results), time.Since(start).Seconds(), hog, failed)
+		return failed
+	})
 }
 
 // stressRun is one run of a kata's test binary.
@@ -120,25 +105,13 @@ func stressTotals(results []*stressResult) (runs, failed int) {
 // over the learner's files, then runs it n times, one run at a time, with
 // the cores kept busy during the runs (not during the build).
 func (r *runner) stressKata(ctx context.Context, k kata, n int, timeout time.Duration, load bool) *stressResult {
-	res := &stressResult{Kata: k}
-	dir := filepath.Join(r.root, ".kata", "stress")
-	logDir := filepath.Join(r.root, ".kata", "logs", "stress")
-	_ = os.MkdirAll(dir, 0o755)
-	_ = os.MkdirAll(logDir, 0o755)
-	bin := filepath.Join(dir, k.Dir+".test")
-	res.BuildLog = filepath.Join(logDir, k.Dir+"-build.log")
-
-	fmt.Fprintf(r.stdout, "%s: building the test binary (-race, solution overlaid)\n", k.Dir)
-	ov, err := k.solutionOverlay(r.root)
-	if err != nil {
-		res.Build = fail("%v", err)
-	} else {
-		res.Build = r.buildTestBinary(ctx, k, ov, k.Dir+"-stress", bin, res.BuildLog)
-	}
+	b := r.buildSolutionBinary(ctx, k, "stress")
+	res := &stressResult{Kata: k, Build: b.Build, BuildLog: b.BuildLog}
 	if !res.Build.OK {
 		fmt.Fprintf(r.stdout, "%s: build FAIL: %s\n", k.Dir, res.Build.Note)
 		return res
 	}
+	dir, logDir, bin := b.Dir, b.LogDir, b.Path
 	if load {
 		stopLoad := startLoad(runtime.NumCPU())
 		defer stopLoad()
@@ -238,21 +211,12 @@ func printStress(w io.Writer, root string, results []*stressResult) {
 
 	for _, s := range results {
 		if !s.Build.OK {
-			fmt.Fprintf(w, "\n-- %s: the build failed: %s\n", s.Kata.Dir, s.Build.Note)
-			for _, d := range s.Build.Detail {
-				fmt.Fprintf(w, "   %s\n", d)
-			}
-			fmt.Fprintf(w, "   log: %s\n", relTo(root, s.BuildLog))
+			writeFailedRun(w, root, s.Kata.Dir+": the build failed", s.Build, s.BuildLog)
 		}
 		for _, r := range s.Runs {
-			if r.Verdict.OK {
-				continue
+			if !r.Verdict.OK {
+				writeFailedRun(w, root, fmt.Sprintf("%s run %d (%.1fs)", s.Kata.Dir, r.N, r.Elapsed.Seconds()), r.Verdict, r.LogPath)
 			}
-			fmt.Fprintf(w, "\n-- %s run %d (%.1fs): %s\n", s.Kata.Dir, r.N, r.Elapsed.Seconds(), r.Verdict.Note)
-			for _, d := range r.Verdict.Detail {
-				fmt.Fprintf(w, "   %s\n", d)
-			}
-			fmt.Fprintf(w, "   log: %s\n", relTo(root, r.LogPath))
 		}
 	}
 	for _, line := range skipSummary(results) {

@@ -86,10 +86,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 	}
 
 	It("reads a page whole and returns its size: 10282 bytes, then 275", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C]()
-			defer r.stop()
-
+		onVirtualRig(func(r rig[C]) {
 			for _, page := range []struct {
 				path string
 				size int
@@ -103,10 +100,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 
 	if k.TrackedBodies {
 		It("closes each body, so one session reuses one connection", func(SpecContext) {
-			harness.Virtual(func() {
-				r := start[C]()
-				defer r.stop()
-
+			onVirtualRig(func(r rig[C]) {
 				for _, url := range fakeserver.SitesN(r.srv.URL, 6) {
 					_, err := downloadSite(context.Background(), r.c, url)
 					Expect(err).NotTo(HaveOccurred(), "a page the server answers 200 is no error")
@@ -118,10 +112,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 	}
 
 	It("returns an error naming the URL when the server answers 500", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C](fakeserver.Fault{Kind: fakeserver.StatusFault})
-			defer r.stop()
-
+		onVirtualRig(func(r rig[C]) {
 			url := r.srv.URL + fakeserver.SmallPath
 			_, err := downloadSite(context.Background(), r.c, url)
 			Expect(err).To(MatchError(ContainSubstring(url)), "the error must say which URL failed")
@@ -129,16 +120,11 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 			Expect(errors.As(err, &httpErr)).To(BeTrue(),
 				"return (or wrap with %%w) the error of %s, so callers can inspect it; got %v", k.Request, err)
 			Expect(httpErr.StatusCode).To(Equal(500), "the status the server answered")
-		})
+		}, fakeserver.Fault{Kind: fakeserver.StatusFault})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("returns errors naming the URL: a reset connection, a truncated body, a malformed URL", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C](
-				fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
-				fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath})
-			defer r.stop()
-
+		onVirtualRig(func(r rig[C]) {
 			reset, truncated, malformed := r.srv.URL+fakeserver.SmallPath, r.srv.URL+fakeserver.BigPath, "::not a url"
 			_, err := downloadSite(context.Background(), r.c, reset)
 			Expect(err).To(MatchError(ContainSubstring(reset)), "the server reset the connection: the error must say which URL failed")
@@ -153,14 +139,13 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 					"See the README, %q.", err, k.README)
 			_, err = downloadSite(context.Background(), r.c, malformed)
 			Expect(err).To(MatchError(ContainSubstring(malformed)), "a malformed URL is an error that names it (the error of %s does)", k.Request)
-		})
+		},
+			fakeserver.Fault{Kind: fakeserver.ResetFault, Path: fakeserver.SmallPath},
+			fakeserver.Fault{Kind: fakeserver.TruncateFault, Path: fakeserver.BigPath})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("gives up when the context's deadline passes", func(SpecContext) {
-		harness.Virtual(func() {
-			r := start[C](fakeserver.Fault{Kind: fakeserver.HangFault})
-			defer r.stop()
-
+		onVirtualRig(func(r rig[C]) {
 			url := r.srv.URL + fakeserver.BigPath
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
@@ -185,7 +170,7 @@ func Specs[C Conn](downloadSite func(ctx context.Context, c C, url string) (int,
 					"the context never reached the request. Send it with " + k.Request + ", passing the context you were\n" +
 					"given, not context.Background(). See the README, \"" + k.ContextREADME + "\".")
 			}
-		})
+		}, fakeserver.Fault{Kind: fakeserver.HangFault})
 	}, SpecTimeout(harness.SpecTimeout))
 }
 
@@ -197,8 +182,20 @@ type rig[C Conn] struct {
 	c    C
 }
 
+// onVirtualRig runs body on virtual time (harness.Virtual) with a rig whose
+// server has faults, and stops the rig when body returns: the frame of
+// every spec. The faults follow the body, as an It's decorators follow its
+// body.
+func onVirtualRig[C Conn](body func(r rig[C]), faults ...fakeserver.Fault) {
+	harness.Virtual(func() {
+		r := start[C](faults...)
+		defer r.stop()
+		body(r)
+	})
+}
+
 // start starts an in-memory server with faults and opens a Session or a
-// Client on it, as C says. Call it inside harness.Virtual, and defer stop.
+// Client on it, as C says; onVirtualRig calls it, inside harness.Virtual.
 func start[C Conn](faults ...fakeserver.Fault) rig[C] {
 	srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency), fakeserver.WithFaults(faults...))
 	site := web.NewSite(srv)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync/atomic"
 )
 
 // A Client is an HTTP client that, unlike a Session, IS safe for concurrent
@@ -23,22 +22,14 @@ import (
 // A Client is made by Site.NewClient; whoever made it must Close it, after
 // every goroutine that uses it has finished.
 type Client struct {
-	id     string
-	client *http.Client
-	site   *Site
-	closed atomic.Bool
+	sessionBase
 }
 
 // NewClient returns a new Client, safe for concurrent use, with its own pool
 // of keep-alive connections. It takes the next session name ("s1", "s2"…,
 // shared with NewSession). The caller owns it and must Close it.
 func (s *Site) NewClient() *Client {
-	n := s.made.Add(1)
-	return &Client{
-		id:     fmt.Sprintf("s%d", n),
-		client: &http.Client{Transport: s.srv.Transport()},
-		site:   s,
-	}
+	return &Client{sessionBase: s.newBase()}
 }
 
 // ErrClientClosed is returned (wrapped) by Client.Get after Close.
@@ -57,17 +48,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*http.Response, error)
 	if c == nil {
 		return nil, fmt.Errorf("GET %s: harness: nil *Client (make one with site.NewClient())", rawURL)
 	}
-	if ctx == nil {
-		return nil, nilContextError(rawURL)
-	}
-	if c.closed.Load() {
-		return nil, fmt.Errorf("GET %s: %w (client %s)", rawURL, ErrClientClosed, c.id)
-	}
-	req, err := newGet(ctx, rawURL, c.id, c.site.srv.URL)
+	req, err := c.request(ctx, rawURL, ErrClientClosed, "client")
 	if err != nil {
 		return nil, err
 	}
-	return doGet(c.client, req, rawURL)
+	return c.do(req, rawURL)
 }
 
 // Close closes the client's idle connections. Requests still in flight
@@ -78,9 +63,6 @@ func (c *Client) Close() error {
 	if c == nil {
 		return nil
 	}
-	if c.closed.CompareAndSwap(false, true) {
-		c.site.closed.Add(1)
-	}
-	c.client.CloseIdleConnections()
+	c.close()
 	return nil
 }

@@ -53,5 +53,5 @@ func DialSession(baseURL, id string) (*Session, error) {
 	// message about a malformed URL) and its counts.
 	site := &Site{srv: &fakeserver.Server{URL: "http://" + addr}}
 	site.made.Add(1)
-	return &Session{id: id, client: &http.Client{Transport: transport}, site: site}, nil
+	return &Session{sessionBase: sessionBase{id: id, client: &http.Client{Transport: transport}, site: site}}, nil
 }

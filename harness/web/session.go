@@ -34,12 +34,7 @@ func (s *Site) Server() *fakeserver.Server { return s.srv }
 // connections, named "s1", "s2"… in the order they were made. The caller
 // owns it and must Close it.
 func (s *Site) NewSession() *Session {
-	n := s.made.Add(1)
-	return &Session{
-		id:     fmt.Sprintf("s%d", n),
-		client: &http.Client{Transport: s.srv.Transport()},
-		site:   s,
-	}
+	return &Session{sessionBase: s.newBase()}
 }
 
 // SessionsMade returns how many Sessions NewSession has made.
@@ -68,16 +63,13 @@ func (s *Site) SessionsOpen() int { return int(s.made.Load() - s.closed.Load()) 
 //
 // A Session is made by Site.NewSession; whoever made it must Close it.
 type Session struct {
-	id     string
-	client *http.Client
-	site   *Site
+	sessionBase
 
 	// lastURL is written without synchronisation on every request, on
 	// purpose: two goroutines using one Session race here, and go test -race
 	// reports it.
 	lastURL string
-	busy    atomic.Bool // set during Get: a second Get at the same time is an error
-	closed  atomic.Bool
+	busy    atomic.Bool                 // set during Get: a second Get at the same time is an error
 	last    atomic.Pointer[trackedBody] // the latest body Get handed out, not judged yet
 }
 
@@ -136,21 +128,10 @@ func (s *Session) prepare(ctx context.Context, rawURL string) (*http.Request, er
 	if s == nil {
 		return nil, fmt.Errorf("GET %s: harness: nil *Session (make one with site.NewSession())", rawURL)
 	}
-	if ctx == nil {
-		return nil, nilContextError(rawURL)
-	}
 	// If the race detector stopped here, two goroutines used one Session
 	// without handing it over: see the Session doc and kata 03's README.
 	s.lastURL = rawURL
-	if s.closed.Load() {
-		return nil, fmt.Errorf("GET %s: %w (session %s)", rawURL, ErrSessionClosed, s.id)
-	}
-	return newGet(ctx, rawURL, s.id, s.site.srv.URL)
-}
-
-// do sends req and turns a non-2xx status into an *HTTPError.
-func (s *Session) do(req *http.Request, rawURL string) (*http.Response, error) {
-	return doGet(s.client, req, rawURL)
+	return s.request(ctx, rawURL, ErrSessionClosed, "session")
 }
 
 // Close closes the session's idle connections. Requests still in flight
@@ -161,10 +142,7 @@ func (s *Session) Close() error {
 	if s == nil {
 		return nil
 	}
-	if s.closed.CompareAndSwap(false, true) {
-		s.site.closed.Add(1)
-	}
 	s.judgeLast()
-	s.client.CloseIdleConnections()
+	s.close()
 	return nil
 }

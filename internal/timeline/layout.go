@@ -223,43 +223,27 @@ func layRun(r Run) runLayout {
 			From: sp.Start.Sub(l.Start), To: sp.End.Sub(l.Start), Kind: kindOf(sp),
 		})
 	}
-	l.PeakInFlight = fakeserver.PeakInFlight(sorted)
-	l.Flight = flight(l.Bars)
+	l.Flight = flight(l.Start, sorted)
 	for _, s := range l.Flight {
-		if s.N == l.PeakInFlight {
-			l.PeakAt = s.At
-			break
+		if s.N > l.PeakInFlight {
+			l.PeakInFlight, l.PeakAt = s.N, s.At
 		}
 	}
 	return l
 }
 
-// flight is the exact step function of requests in flight. Edges at the
-// same instant are taken together, so a request that ends as the next
-// starts leaves no dip.
-func flight(bars []bar) []step {
-	type edge struct {
-		at    time.Duration
-		delta int
-	}
-	edges := make([]edge, 0, 2*len(bars))
-	for _, b := range bars {
-		edges = append(edges, edge{b.From, +1}, edge{b.To, -1})
-	}
-	sort.Slice(edges, func(i, j int) bool { return edges[i].at < edges[j].at })
+// flight is the exact step function of requests in flight,
+// fakeserver.FlightSteps on the run's own clock: from 0 at start, where the
+// first request starts. Edges at the same instant are taken together, so a
+// request that ends as the next starts leaves no dip; the peak is
+// fakeserver.PeakInFlight's.
+func flight(start time.Time, spans []fakeserver.Span) []step {
 	steps := []step{{0, 0}}
-	cur := 0
-	for i := 0; i < len(edges); {
-		at := edges[i].at
-		for ; i < len(edges) && edges[i].at == at; i++ {
-			cur += edges[i].delta
-		}
-		last := &steps[len(steps)-1]
-		switch {
-		case last.At == at:
-			last.N = cur
-		case last.N != cur:
-			steps = append(steps, step{at, cur})
+	for _, s := range fakeserver.FlightSteps(spans) {
+		if at := s.At.Sub(start); at > 0 {
+			steps = append(steps, step{at, s.N})
+		} else {
+			steps[0].N = s.N
 		}
 	}
 	return steps
