@@ -2,7 +2,6 @@ package choose_test
 
 import (
 	"context"
-	"maps"
 	"net/url"
 	"slices"
 	"sync"
@@ -152,17 +151,14 @@ func lastEnd(st fakeserver.Stats) time.Time {
 // fewestInFlight returns the fewest requests in flight at any instant from
 // the first request's start up to the last one's, and how long after the
 // first start that was. Ends and starts at the same instant are taken
-// together: a downloader that ends a request and starts its next one at
-// that instant leaves no gap.
+// together (fakeserver.FlightSteps): a downloader that ends a request and
+// starts its next one at that instant leaves no gap.
 func fewestInFlight(spans []fakeserver.Span) (int, time.Duration) {
 	if len(spans) == 0 {
 		return 0, 0
 	}
-	deltas := map[time.Time]int{}
 	first, last := spans[0].Start, spans[0].Start
 	for _, sp := range spans {
-		deltas[sp.Start]++
-		deltas[sp.End]--
 		if sp.Start.Before(first) {
 			first = sp.Start
 		}
@@ -170,12 +166,10 @@ func fewestInFlight(spans []fakeserver.Span) (int, time.Duration) {
 			last = sp.Start
 		}
 	}
-	instants := slices.SortedFunc(maps.Keys(deltas), time.Time.Compare)
-	inFlight, fewest, at := 0, len(spans), time.Duration(0)
-	for _, t := range instants {
-		inFlight += deltas[t]
-		if !t.Before(first) && t.Before(last) && inFlight < fewest {
-			fewest, at = inFlight, t.Sub(first)
+	fewest, at := len(spans), time.Duration(0)
+	for _, step := range fakeserver.FlightSteps(spans) {
+		if step.At.Before(last) && step.N < fewest {
+			fewest, at = step.N, step.At.Sub(first)
 		}
 	}
 	return fewest, at
