@@ -100,31 +100,46 @@ func mapAsync(ctx context.Context, pool *processpool.Pool, ts []proc.Task) <-cha
 	return done
 }
 
-// mapRaceChecked is pool.Map run as a subtest of the suite's test: the race
-// detector fails a test in which it found a data race, so a race among the
-// goroutines Map starts (two workers that report an error at once, say)
-// fails the spec that called it, with a message that says what it is,
-// instead of failing the whole run at its end without naming a spec. The
-// Maps that report errors from several workers at once run through it: the
-// race detector reports each race once per process, the first time.
+// mapRaceChecked is pool.Map run through raceChecked. The Maps that report
+// errors from several workers at once run through it.
 func mapRaceChecked(ctx context.Context, pool *processpool.Pool, ts []proc.Task) (results []string, err error) {
 	GinkgoHelper()
-	var panicked any
-	ok := suiteT.Run("Map", func(*testing.T) {
-		defer func() { panicked = recover() }() // re-panicked below, where Ginkgo reports it
+	raceChecked("data race detected while Map ran: read the WARNING: DATA RACE report above; its two stacks point\n"+
+		"into your file. Two goroutines of Map touched the same variable (the first error, or whether the pool\n"+
+		"broke, say) at the same time, at least one of them writing, with nothing ordering the two: guard\n"+
+		"what the workers' goroutines share with a mutex (README, Task 3).", func() {
 		results, err = pool.Map(ctx, ts)
+	})
+	return results, err
+}
+
+// raceChecked runs f as a subtest of the suite's test: the race detector
+// fails a test in which it found a data race, so a race among the
+// goroutines f runs fails the spec that called it, with failure (what the
+// race usually means), instead of failing the whole run at its end without
+// naming a spec. The race detector reports each race once per process, the
+// first time.
+func raceChecked(failure string, f func()) {
+	GinkgoHelper()
+	var panicked any
+	ok := suiteT.Run("race-checked", func(*testing.T) {
+		defer func() { panicked = recover() }() // re-panicked below, where Ginkgo reports it
+		f()
 	})
 	if panicked != nil {
 		panic(panicked)
 	}
 	if !ok {
-		Fail("data race detected while Map ran: read the WARNING: DATA RACE report above; its two stacks point\n" +
-			"into your file. Two goroutines of Map touched the same variable (the first error, or whether the pool\n" +
-			"broke, say) at the same time, at least one of them writing, with nothing ordering the two: guard\n" +
-			"what the workers' goroutines share with a mutex (README, Task 3).")
+		Fail(failure)
 	}
-	return results, err
 }
+
+// closeRace is what a data race between Map and Close usually means.
+const closeRace = "data race detected while Map and Close ran on two goroutines: read the WARNING: DATA RACE report\n" +
+	"above; its two stacks point into your file. Map and Close both read or write what says the pool is\n" +
+	"closed (and the workers): both must hold the pool's mutex for all of it. Take the lock first in each,\n" +
+	"then look at the closed flag: a quick check before the lock is a read the lock does not order\n" +
+	"(README, Task 4)."
 
 // expectMapError waits up to within for the Map that mapAsync started to
 // return, with an error that matches; why says what that takes.

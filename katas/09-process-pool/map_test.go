@@ -104,6 +104,8 @@ var _ = Describe("Task 3: Map", func() {
 		for range 8 {
 			got, err := mapRaceChecked(ctx, pool, []proc.Task{{Name: "fail", Arg: "first"}, {Name: "fail", Arg: "second"}})
 			Expect(err).To(Or(MatchError(ContainSubstring("task 0 fail(first)")), MatchError(ContainSubstring("task 1 fail(second)"))), "Map returns one of the errors, the first reported, naming its task")
+			Expect(err).NotTo(And(MatchError(ContainSubstring("fail(first)")), MatchError(ContainSubstring("fail(second)"))),
+				"Map returns the first error only, not both (errors.Join): keep the first one reported and drop the later ones (README, Task 3)")
 			Expect(got).To(Equal([]string{"", ""}))
 		}
 
