@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync/atomic"
+	"time"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 )
@@ -48,6 +49,9 @@ func (b *sessionBase) request(ctx context.Context, rawURL string, errClosed erro
 // first may have returned one since).
 func (b *sessionBase) close() {
 	if b.closed.CompareAndSwap(false, true) {
+		if b.site.closeTakes > 0 {
+			time.Sleep(b.site.closeTakes)
+		}
 		b.site.closed.Add(1)
 	}
 	b.client.CloseIdleConnections()

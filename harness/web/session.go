@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/concurrency-katas/go-katas/fakeserver"
 )
@@ -18,14 +19,33 @@ import (
 // A Site is safe for concurrent use. Its zero value is not usable: make one
 // with NewSite.
 type Site struct {
-	srv    *fakeserver.Server
-	made   atomic.Int64
-	closed atomic.Int64
-	bodies bodyLedger
+	srv        *fakeserver.Server
+	closeTakes time.Duration
+	made       atomic.Int64
+	closed     atomic.Int64
+	bodies     bodyLedger
 }
 
+// A SiteOption changes how a Site's sessions behave, for a spec.
+type SiteOption func(*Site)
+
+// CloseTakes makes the first Close of each Session and Client of the Site
+// take d before SessionsOpen counts it closed (the session refuses new
+// requests at once). On virtual time (harness.Virtual) that makes the
+// order of the end of a run visible: a function that returns while its
+// goroutines are still closing their sessions (a worker that calls
+// wg.Done before its deferred Close, say) is seen with SessionsOpen above
+// 0 at its return, whatever the scheduler happens to run first.
+func CloseTakes(d time.Duration) SiteOption { return func(s *Site) { s.closeTakes = max(d, 0) } }
+
 // NewSite returns a Site for srv. The caller still owns srv and closes it.
-func NewSite(srv *fakeserver.Server) *Site { return &Site{srv: srv} }
+func NewSite(srv *fakeserver.Server, opts ...SiteOption) *Site {
+	s := &Site{srv: srv}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 // Server returns the fake server this site reaches.
 func (s *Site) Server() *fakeserver.Server { return s.srv }

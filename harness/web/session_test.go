@@ -269,3 +269,28 @@ var _ = Describe("Session", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
+
+var _ = Describe("CloseTakes", func() {
+	It("holds the first Close of a Session and of a Client for its time before SessionsOpen counts it, refusing requests at once", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory()
+			defer srv.Close()
+			site := web.NewSite(srv, web.CloseTakes(time.Second))
+			s, c := site.NewSession(), site.NewClient()
+			start := time.Now()
+			var wg sync.WaitGroup
+			wg.Go(func() { s.Close() })
+			wg.Go(func() { c.Close() })
+			synctest.Wait() // both Closes are asleep in their second
+			Expect(site.SessionsOpen()).To(Equal(2), "a Close that has not taken its time yet is not counted")
+			_, err := s.Get(context.Background(), srv.URL+fakeserver.BigPath)
+			Expect(err).To(MatchError(web.ErrSessionClosed), "the session refuses requests from the start of its Close")
+			wg.Wait()
+			Expect(time.Since(start)).To(Equal(time.Second), "the two Closes take their second side by side")
+			Expect(site.SessionsOpen()).To(BeZero())
+			start = time.Now()
+			Expect(s.Close()).To(Succeed())
+			Expect(time.Since(start)).To(BeZero(), "a second Close takes no time")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+})

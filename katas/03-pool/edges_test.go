@@ -163,7 +163,11 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 			{"after an error", 0, []fakeserver.Fault{{Kind: fakeserver.StatusFault, Request: 8}}, 0},
 			{"done", 0, nil, 0},
 		} {
-			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			onVirtualSite(func(srv *fakeserver.Server, _ *web.Site) {
+				// Each session's Close takes 1 ms: a worker that is still
+				// closing its session when DownloadAll returns (wg.Done
+				// before a deferred Close) leaves it open at the return.
+				site := web.NewSite(srv, web.CloseTakes(time.Millisecond))
 				ctx := context.Background()
 				if c.deadline > 0 {
 					var cancel context.CancelFunc
@@ -192,7 +196,9 @@ var _ = Describe("Task 5: the first error, and cancellation", func() {
 				Expect(open).To(BeZero(),
 					"%s: at the instant DownloadAll returned, %d session(s) were still open: it returned before its\n"+
 						"workers had ended. Wait for every worker (wg.Wait) before returning, on every path: also when\n"+
-						"ctx is done or an error stopped the run. See README, \"Stopping: the first error, and the caller's context\"", c.name, open)
+						"ctx is done or an error stopped the run. Each Close takes 1 ms here: a worker that calls wg.Done()\n"+
+						"before its deferred session.Close() is still closing when Wait returns (defer wg.Done() first, so it\n"+
+						"runs last, or use wg.Go). See README, \"Stopping: the first error, and the caller's context\"", c.name, open)
 				synctest.Wait()
 				Expect(pages).To(Equal(atReturn), "%s: pages changed after DownloadAll returned: a worker was still running", c.name)
 			}, fakeserver.WithFaults(c.fault...))

@@ -73,9 +73,16 @@ var _ = Describe("Task 3: the I/O stage", func() {
 		// a gap the server sees. 100 downloaders: more than any cap by the
 		// number of cores or processors.
 		for _, plan := range []choose.Plan{{Downloaders: 16, Digesters: 2}, {Downloaders: 100, Digesters: 2}} {
-			onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			onVirtualSite(func(srv *fakeserver.Server, _ *web.Site) {
+				// Each session's Close takes 1 ms: a downloader still closing
+				// its session when Run returns leaves it open at the return.
+				site := web.NewSite(srv, web.CloseTakes(time.Millisecond))
 				_, _, err := runTimed(context.Background(), site, fakeserver.Sites(srv.URL), plan, cheap)
 				Expect(err).NotTo(HaveOccurred())
+				Expect(site.SessionsOpen()).To(BeZero(),
+					"at the instant Run returned, %d Session(s) were still open. Each Close takes 1 ms here: a downloader\n"+
+						"that calls Done before its deferred session.Close() is still closing when Wait returns (defer\n"+
+						"Done first, so that it runs last, or use wg.Go). See the README, \"Sessions\".", site.SessionsOpen())
 				fewest, at := fewestInFlight(srv.Stats().Spans)
 				Expect(fewest).To(Equal(plan.Downloaders),
 					"Downloaders = %d: %v after the first request, with URLs still to take, the server had only %d request(s) in flight.\n"+
