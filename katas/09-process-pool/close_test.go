@@ -38,14 +38,8 @@ var _ = Describe("Task 4: Close", func() {
 		// workers' requests in flight, the Map is in progress.
 		srv := fakeserver.New(fakeserver.WithLatency(500 * time.Millisecond))
 		DeferCleanup(srv.Close)
-		cfg := config(2)
-		cfg.Init = proc.Task{Name: "session", Arg: srv.URL}
-		pool, groups := start(ctx, cfg)
-		urls := fakeserver.SitesN(srv.URL, 4)
-		var ts []proc.Task
-		for _, u := range urls {
-			ts = append(ts, proc.Task{Name: "download", Arg: u})
-		}
+		pool, groups := start(ctx, withSessions(config(2), srv))
+		ts := downloads(fakeserver.SitesN(srv.URL, 4))
 		var got []string
 		var mapErr, closeErr error
 		raceChecked(closeRace, func() {

@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
+	"github.com/concurrency-katas/go-katas/fakeserver"
 	"github.com/concurrency-katas/go-katas/harness/proc"
 	processpool "github.com/concurrency-katas/go-katas/katas/09-process-pool"
 )
@@ -26,6 +27,22 @@ import (
 // the spec's log.
 func config(n int) processpool.Config {
 	return processpool.Config{Workers: n, Command: proc.Command, Stderr: GinkgoWriter}
+}
+
+// withSessions is cfg with the initializer that gives each worker process
+// its own Session on srv, for "download" tasks.
+func withSessions(cfg processpool.Config, srv *fakeserver.Server) processpool.Config {
+	cfg.Init = proc.Task{Name: "session", Arg: srv.URL}
+	return cfg
+}
+
+// downloads is one "download" task per URL.
+func downloads(urls []string) []proc.Task {
+	ts := make([]proc.Task, len(urls))
+	for i, u := range urls {
+		ts[i] = proc.Task{Name: "download", Arg: u}
+	}
+	return ts
 }
 
 // workerChildren returns the worker processes that are children of this

@@ -90,17 +90,11 @@ var _ = Describe("Task 2: the initializer", func() {
 	It("runs once in each process: the server sees one session per process, and one request per task", func(ctx SpecContext) {
 		srv := fakeserver.New(fakeserver.WithLatency(20 * time.Millisecond))
 		DeferCleanup(srv.Close)
-		cfg := config(3)
-		cfg.Init = proc.Task{Name: "session", Arg: srv.URL}
-		pool, _ := start(ctx, cfg)
+		pool, _ := start(ctx, withSessions(config(3), srv))
 		children := pidsOf(workerChildren())
 
 		urls := fakeserver.SitesN(srv.URL, 24)
-		var ts []proc.Task
-		for _, u := range urls {
-			ts = append(ts, proc.Task{Name: "download", Arg: u})
-		}
-		sizes, err := pool.Map(ctx, ts)
+		sizes, err := pool.Map(ctx, downloads(urls))
 		Expect(err).NotTo(HaveOccurred(), "with an initializer, New returns once every worker has answered it with \"ready\": a task\n"+
 			"whose answer is a \"ready\" means New did not read it (README, Task 2)")
 		for i := range urls {
