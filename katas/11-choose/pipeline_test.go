@@ -137,14 +137,16 @@ var _ = Describe("Task 4: the CPU stage and the pipeline", func() {
 			goroutines[d.Goroutine] = true
 		}
 		peak := rec.PeakRunning(workload.DigestRegion)
-		Expect(len(digests) == len(urls) && peak == want).To(BeTrue(), fmt.Sprintf(
-			"Expected %d digests (one per page) with %d running at the same moment: min(Digesters %d, GOMAXPROCS %d).\n"+
-				"Go's execution tracer saw %d call(s) of the digest on %d goroutine(s), at most %d running at once, on %d processor(s).\n"+
-				"Fewer at once means the digests took turns: one digester, a lock held around the digest, or digests\n"+
-				"done one after another after the downloads; a count other than one per page means pages digested\n"+
-				"twice or not at all. Start plan.Digesters goroutines that receive bodies from one channel and\n"+
-				"call digest on each, with nothing shared held meanwhile (README, \"Which tool for which stage\").",
-			len(urls), want, plan.Digesters, runtime.GOMAXPROCS(0), len(digests), len(goroutines), peak, len(rec.ProcsUsed(workload.DigestRegion))))
+		Expect(len(digests) == len(urls) && peak == want && len(goroutines) == plan.Digesters).To(BeTrue(), fmt.Sprintf(
+			"Expected %d digests (one per page) on exactly %d goroutines (Digesters), with %d running at the same moment:\n"+
+				"min(Digesters %d, GOMAXPROCS %d). Go's execution tracer saw %d call(s) of the digest on %d goroutine(s), at most %d\n"+
+				"running at once, on %d processor(s). Fewer at once means the digests took turns: one digester, a lock held\n"+
+				"around the digest, or digests done one after another after the downloads; a count other than one per page\n"+
+				"means pages digested twice or not at all; more goroutines than Digesters means a goroutine per page (even\n"+
+				"one that waits for a semaphore, or errgroup's SetLimit): the CPU stage is plan.Digesters long-lived\n"+
+				"goroutines that receive bodies from one channel and call digest on each, with nothing shared held\n"+
+				"meanwhile (README, \"Which tool for which stage\").",
+			len(urls), plan.Digesters, want, plan.Digesters, runtime.GOMAXPROCS(0), len(digests), len(goroutines), peak, len(rec.ProcsUsed(workload.DigestRegion))))
 	}, SpecTimeout(harness.SpecTimeout)) // well under 1 s under -race; many seconds on a very busy machine
 
 	It("starts the first digest when the first page arrives, while the other requests are still in flight", func(SpecContext) {

@@ -56,6 +56,33 @@ func runHeld(site *web.Site, urls []string, plan choose.Plan) (atOnce int, res r
 }
 
 var _ = Describe("Task 4: the CPU stage, on schedules the spec steers", func() {
+	It("hands the bodies over through a bounded buffer: with the CPU stage held, the downloads run ahead by one body per downloader, and stop", func(SpecContext) {
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			urls := fakeserver.SitesN(srv.URL, 40)
+			plan := choose.Plan{Downloaders: 4, Digesters: 1}
+			hold := make(chan struct{})
+			rec := &recorder{hold: hold}
+			out := goRun(context.Background(), site.NewSession, urls, plan, rec.digest)
+			// The one digester holds its first body; everything else runs
+			// until it blocks: the downloads stop where the buffer is full.
+			time.Sleep(20 * latency)
+			synctest.Wait()
+			ahead := len(srv.Stats().Spans) // requests finished, bodies read
+			close(hold)
+			res := <-out
+			Expect(res.err).NotTo(HaveOccurred())
+			least, most := plan.Digesters+2*plan.Downloaders, plan.Digesters+5*plan.Downloaders
+			Expect(ahead).To(And(BeNumerically(">=", least), BeNumerically("<=", most)),
+				"Plan{Downloaders: %d, Digesters: %d}, 40 pages, the one digester held on its first body: the downloads ran %d pages\n"+
+					"ahead. Expected %d to %d: the held body, a buffer of at least one body per downloader (at most 4 per\n"+
+					"downloader), and one more in each downloader's hands, waiting to be handed over. Fewer means no buffer\n"+
+					"(an unbuffered channel makes every downloader wait for a digester before its next request); more\n"+
+					"means no bound (a buffer as long as the URLs, or a goroutine per page): the I/O stage runs ahead of\n"+
+					"the CPU stage without limit, every body held in memory. make(chan ..., plan.Downloaders) is the\n"+
+					"buffer (README, \"Pipelines\").", plan.Downloaders, plan.Digesters, ahead, least, most)
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("keeps as many digests running as plan.Digesters says, where that differs from GOMAXPROCS and the cores: 1, and more than both", func(SpecContext) {
 		harness.SetGOMAXPROCS(3)
 		for _, digesters := range []int{1, runtime.NumCPU() + 3 + 2} {
