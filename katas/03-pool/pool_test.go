@@ -76,6 +76,25 @@ var _ = Describe("Task 3: one session per worker", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("calls newSession from the workers as they start, all at once: five slow newSession calls cost one latency, not five", func(SpecContext) {
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			slowSession := func() *web.Session {
+				time.Sleep(latency) // making a session takes as long as a request
+				return site.NewSession()
+			}
+			urls := fakeserver.SitesN(srv.URL, 40)
+			start := time.Now()
+			_, err := pool.DownloadAll(context.Background(), slowSession, urls, workers)
+			Expect(err).NotTo(HaveOccurred())
+			rounds := ceilDiv(len(urls), workers)
+			Expect(time.Since(start)).To(match.TakeExactly(time.Duration(1+rounds)*latency),
+				"each newSession call takes one latency here: %d workers that each make their own when they start make\n"+
+					"them side by side (1 latency), then download %d rounds. %d latencies more mean the sessions were made one\n"+
+					"after another, by DownloadAll before it started the workers: call newSession inside each worker's\n"+
+					"goroutine (README, \"One session per worker\")", workers, rounds, workers-1)
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("starts no more workers than there are URLs", func(SpecContext) {
 		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			start := time.Now()
