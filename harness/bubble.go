@@ -15,15 +15,7 @@ import (
 // header ("goroutine 9 [chan send (durable), synctest bubble 1]:"), as they
 // do since Go 1.25.
 func BubbleGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
+	buf := AllStacks()
 	own := bubbleOf(buf) // the first stack in the dump is the caller's
 	if own == "" {
 		return nil
@@ -52,4 +44,19 @@ func bubbleOf(dump []byte) string {
 		end = len(rest)
 	}
 	return "synctest bubble " + rest[:end]
+}
+
+// AllStacks returns the stack of every goroutine of the process, the
+// caller's first, as runtime.Stack(buf, true) writes them (blocks separated
+// by a blank line), however many there are: the buffer grows until the
+// whole dump fits.
+func AllStacks() []byte {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }

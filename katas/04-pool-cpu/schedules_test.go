@@ -326,8 +326,7 @@ func busyMessage(spinning []string) string {
 // running the kata's code (not the specs') that are running or runnable:
 // not blocked. The caller's own goroutine, always running, is left out.
 func pollingGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
+	buf := harness.AllStacks()
 	var out []string
 	_, others, _ := strings.Cut(string(buf), "\n\n") // the caller's goroutine comes first
 	for _, g := range strings.Split(others, "\n\n") {

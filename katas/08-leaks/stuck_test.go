@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concurrency-katas/go-katas/harness"
 )
 
 // How stuck looks: for up to stuckCap, a few times with growing pauses
@@ -119,14 +121,12 @@ func newGoroutines(before map[int]bool) []goroutine {
 // goroutines parses runtime.Stack: every goroutine if all, else the
 // caller's.
 func goroutines(all bool) []goroutine {
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, all)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
+	var buf []byte
+	if all {
+		buf = harness.AllStacks()
+	} else {
+		buf = make([]byte, 64<<10)
+		buf = buf[:runtime.Stack(buf, false)] // the caller's: its first lines are all that is read
 	}
 	var gs []goroutine
 	for _, block := range bytes.Split(buf, []byte("\n\n")) {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -96,8 +95,7 @@ const hangMark = "HANG"
 // learnerStacks returns, for each goroutine with a frame in the learner's
 // file, its state and those frames.
 func learnerStacks() string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
+	buf := harness.AllStacks()
 	var b strings.Builder
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		lines := strings.Split(g, "\n")
