@@ -83,6 +83,48 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		}, fakeserver.WithJitter(latency, 5))
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("leaves the caller's client open: a second DownloadAll on the same client succeeds", func(SpecContext) {
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
+			urls := fakeserver.SitesN(srv.URL, 3)
+			for call := 1; call <= 2; call++ {
+				pages, err := fanout.DownloadAll(context.Background(), client, urls)
+				Expect(err).NotTo(HaveOccurred(),
+					"call %d of DownloadAll on one client: expected no error, its server answers every request.\n"+
+						"An error that wraps web.ErrClientClosed means the first call closed the client: the client is\n"+
+						"the caller's, who closes it when every call is done with it; DownloadAll only borrows it.\n"+
+						"See README, \"The shared client\"", call)
+				expectPagesByIndex(pages, urls)
+			}
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("cancels the context it derives from ctx before it returns, also when every download succeeds", func(SpecContext) {
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
+			urls := fakeserver.SitesN(srv.URL, 3)
+			baseline := len(settledGoroutines())
+			// A ctx of a type the context package does not know: a context
+			// derived from it is watched by a goroutine of the context package
+			// until the derived one is cancelled. With a context.Background or
+			// a WithCancel parent the same missing cancel leaves no goroutine
+			// but keeps the derived context in its parent's list of children
+			// until the parent ends; this ctx makes that visible to the count.
+			parent := foreignContext{Context: context.Background(), done: make(chan struct{})}
+			defer close(parent.done)
+
+			pages, err := fanout.DownloadAll(parent, client, urls)
+			Expect(err).NotTo(HaveOccurred())
+			expectPagesByIndex(pages, urls)
+			client.Close()
+			left := settledGoroutines()
+			Expect(left).To(HaveLen(baseline),
+				"Expected DownloadAll to leave nothing behind once every download succeeded: the bubble had %d\n"+
+					"goroutines before the run and %d after it. The one left is the context package's, watching the\n"+
+					"context DownloadAll derived from ctx, which nobody cancelled: call cancel on every path, not only\n"+
+					"on a failure (ctx, cancel := context.WithCancelCause(ctx); defer cancel(nil)).\n"+
+					"See README, \"First error cancels the rest\"", baseline, len(left))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("keeps nothing between calls: two calls at once each end on their own, and a call after a failed one succeeds", func(SpecContext) {
 		harness.Virtual(func() {
 			// One call fails after one latency; the other's pages trickle in
@@ -131,3 +173,21 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 })
+
+// foreignContext is a context of a type the context package does not know,
+// with a Done channel of its own (a context from another library, say).
+type foreignContext struct {
+	context.Context
+	done chan struct{}
+}
+
+func (c foreignContext) Done() <-chan struct{} { return c.done }
+
+func (c foreignContext) Err() error {
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}

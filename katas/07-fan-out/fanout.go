@@ -42,7 +42,8 @@ func DownloadSite(ctx context.Context, client *web.Client, url string) (int, err
 // DownloadAll downloads every URL at once, one goroutine per URL, all of them
 // sharing client (which is safe for concurrent use). It returns one Page per
 // URL, by index: pages[i] is the outcome of urls[i], whatever the order in
-// which the downloads finished.
+// which the downloads finished. The client is the caller's: DownloadAll does
+// not close it, and the caller may use it again after DownloadAll returns.
 //
 // The first download to fail cancels all the others at once, and DownloadAll
 // returns that first error (not one of the cancellations it caused). If ctx
@@ -51,7 +52,8 @@ func DownloadSite(ctx context.Context, client *web.Client, url string) (int, err
 // the others say why they were not (see Page).
 //
 // DownloadAll returns only after every goroutine it started has ended: none
-// is left behind, whether it succeeds, fails or is cancelled. An empty urls
+// is left behind, whether it succeeds, fails or is cancelled, and the context
+// it derives from ctx is cancelled before it returns. An empty urls
 // makes no request and returns an empty, non-nil slice. A nil ctx or client is
 // an error that names it ("ctx", "client"), reported before any request.
 //

@@ -241,8 +241,12 @@ var _ = Describe("Task 2: DownloadAll", func() {
 			Expect(pages).NotTo(BeNil(), "an empty, non-nil slice")
 			Expect(pages).To(BeEmpty())
 
-			//lint:ignore SA1012 a nil context is the bad input under test
-			_, err = fanout.DownloadAll(nil, client, urls) //nolint:staticcheck
+			Expect(func() {
+				//lint:ignore SA1012 a nil context is the bad input under test
+				_, err = fanout.DownloadAll(nil, client, urls) //nolint:staticcheck
+			}).NotTo(Panic(), "DownloadAll(nil, client, urls) panicked: the context package panics when asked to derive a\n"+
+				"context from a nil parent. Check ctx == nil first and return an error that names it (\"ctx\").\n"+
+				"See README, \"Task 2: DownloadAll\" (7)")
 			Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 			_, err = fanout.DownloadAll(context.Background(), nil, urls)
 			Expect(err).To(MatchError(ContainSubstring("client")), "name the argument that is wrong")
