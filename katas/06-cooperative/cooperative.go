@@ -44,6 +44,9 @@ func DownloadSite(t *loop.Task, session *web.Session, url string) (int, error) {
 // error that names newSession), or the loop stopping (then the Results of
 // the unfinished URLs carry that error).
 // An empty urls makes no request and returns an empty slice.
+// Every Result has its URL, also that of a URL whose task the stopped loop
+// never ran. The session is the call's: two DownloadAll calls at once (on
+// the loops of two Downloads) each make, use and close their own.
 //
 // Task 2.
 func DownloadAll(t *loop.Task, newSession func() *web.Session, urls []string) ([]Result, error) {
@@ -65,6 +68,9 @@ func Download(ctx context.Context, newSession func() *web.Session, urls []string
 // workload.LegacyLookup, which blocks: so it runs the lookup in an executor
 // (t.RunInExecutor) and awaits the result, and the loop's other tasks run
 // meanwhile. Errors are LegacyLookup's, or the loop stopping.
+// The lookup is given the executor's ctx, so it ends when the loop stops:
+// Run, which waits for every executor function, returns at the loop's
+// deadline, not when the lookup would have ended.
 //
 // Task 4.
 func Resolve(t *loop.Task, host string) (string, error) {

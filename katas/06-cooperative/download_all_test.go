@@ -135,6 +135,35 @@ var _ = Describe("Task 2: DownloadAll", func() {
 		}, faultySmallPages(fakeserver.HangFault))
 	}, SpecTimeout(harness.SpecTimeout))
 
+	It("gives every URL its Result, URL set and error naming it, also when the loop stops before its task has run", func(SpecContext) {
+		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
+			urls := fakeserver.SitesN(srv.URL, 3)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+
+			var l loop.Loop
+			var results []cooperative.Result
+			var err error
+			spawn(&l, "main", func(t *loop.Task) error {
+				results, err = cooperative.DownloadAll(t, site.NewSession, urls)
+				return nil
+			})
+			// Ready after main and before the download tasks main spawns: the
+			// loop stops before any of them has run.
+			spawn(&l, "cancel", func(*loop.Task) error { cancel(); return nil })
+			Expect(l.Run(ctx)).To(MatchError(context.Canceled), "the loop was cancelled, and Run reports it")
+			Expect(err).To(MatchError(context.Canceled), "the loop stopped: DownloadAll's error says so (wrapping the context's)")
+			Expect(results).To(HaveLen(len(urls)), "every URL has a Result, whether its task ran or not")
+			for i, r := range results {
+				Expect(r.URL).To(Equal(urls[i]),
+					"results[%d].URL must be urls[%d] although its task never ran (the loop stopped first): set each\n"+
+						"Result's URL in DownloadAll, before spawning its task, not inside the task. See README, \"Stopping\"", i, i)
+				Expect(r.Err).To(MatchError(ContainSubstring(urls[i])), "results[%d].Err must name its URL", i)
+			}
+			Expect(srv.Stats().Requests).To(BeZero(), "the loop stopped before any download task ran: no request")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("answers an empty list with no request, and a nil session maker with an error", func(SpecContext) {
 		onVirtualSite(func(srv *fakeserver.Server, site *web.Site) {
 			results, err, _ := downloadAll(site.NewSession, nil)

@@ -2,6 +2,7 @@ package cooperative_test
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -29,6 +30,44 @@ var _ = Describe("Task 3: Download", func() {
 		}
 		Expect(site.SessionsMade()).To(Equal(1), "one session for the whole run")
 		Expect(site.SessionsOpen()).To(Equal(0), "closed before Download returns")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("runs side by side with another Download: each its own session, its own requests, its session closed", func(SpecContext) {
+		harness.Virtual(func() {
+			var (
+				sites   [2]*web.Site
+				urls    [2][]string
+				results [2][]cooperative.Result
+				errs    [2]error
+			)
+			for k := range sites {
+				srv := fakeserver.NewInMemory(fakeserver.WithLatency(latency))
+				defer srv.Close()
+				sites[k], urls[k] = web.NewSite(srv), fakeserver.SitesN(srv.URL, 10)
+			}
+			var wg sync.WaitGroup
+			for k := range sites {
+				wg.Go(func() { results[k], errs[k] = cooperative.Download(context.Background(), sites[k].NewSession, urls[k]) })
+			}
+			wg.Wait()
+
+			for k, site := range sites {
+				Expect(errs[k]).NotTo(HaveOccurred(), "Download %d: its server answers every request", k)
+				Expect(results[k]).To(HaveLen(10), "Download %d: one Result per URL", k)
+				for i, r := range results[k] {
+					Expect(r.Err).NotTo(HaveOccurred(), "Download %d: results[%d]", k, i)
+				}
+				Expect(site.Server().Stats().Requests).To(Equal(10),
+					"Download %d's server must see its 10 requests, no more, no fewer: a request of one Download went\n"+
+						"through the other's session. The session belongs to the call: keep it in a variable of\n"+
+						"DownloadAll, not of the package, which every Download running at once shares", k)
+				Expect(site.SessionsMade()).To(Equal(1), "Download %d: one session for its run", k)
+				Expect(site.SessionsOpen()).To(Equal(0),
+					"Download %d's session was still open when both had returned: the other Download closed a session\n"+
+						"that was not its own (one kept in a package variable), and this one was never closed. See README,\n"+
+						"\"Task 2: DownloadAll\"", k)
+			}
+		})
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("stops when the context is cancelled mid-run, and reports the partial results as such", func(SpecContext) {

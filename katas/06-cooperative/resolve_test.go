@@ -62,7 +62,13 @@ var _ = Describe("Task 4: Resolve, a blocking call moved off the loop", func() {
 					return nil
 				})
 			}
+			start := time.Now()
 			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the loop stopped at its deadline, and Run reports it")
+			Expect(time.Since(start)).To(match.TakeExactly(workload.LookupDelay/2),
+				"Run must return at the loop's deadline (LookupDelay/2), not when the lookup would have ended: Run waits\n"+
+					"for every executor function it started, so a lookup that does not stop with the loop holds Run for\n"+
+					"its whole LookupDelay. Pass the executor's ctx to LegacyLookup (not context.Background()).\n"+
+					"See README, \"Task 4: Resolve\"")
 			Expect(errs[""]).To(MatchError(ContainSubstring("empty host")), "LegacyLookup's own error comes back")
 			Expect(errs["go.dev"]).To(MatchError(context.DeadlineExceeded), "the loop stopped before the lookup ended")
 		})
