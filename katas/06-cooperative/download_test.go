@@ -47,7 +47,10 @@ var _ = Describe("Task 3: Download", func() {
 			}
 			var wg sync.WaitGroup
 			for k := range sites {
-				wg.Go(func() { results[k], errs[k] = cooperative.Download(context.Background(), sites[k].NewSession, urls[k]) })
+				wg.Go(func() {
+					defer GinkgoRecover()
+					results[k], errs[k] = cooperative.Download(context.Background(), sites[k].NewSession, urls[k])
+				})
 			}
 			wg.Wait()
 
