@@ -105,3 +105,31 @@ func (s *Session) judgeLast() {
 		s.site.bodies.note(UnfinishedBody{Session: s.id, URL: b.url, ReadToEnd: eof, Closed: closed})
 	}
 }
+
+// BodiesOpen returns how many response bodies the Client's Get has handed
+// out that were not closed yet. A Client's bodies are read on many
+// goroutines at once, so it cannot judge each one at its next request as a
+// Session does: it counts them instead. Once every goroutine that used the
+// Client has finished, a count above zero is a body never closed.
+func (c *Client) BodiesOpen() int { return int(c.bodiesOpen.Load()) }
+
+// countedBody is a body of a Client's, counted in bodiesOpen until its first
+// Close.
+type countedBody struct {
+	io.ReadCloser
+	open   *atomic.Int64
+	closed atomic.Bool
+}
+
+func (b *countedBody) Close() error {
+	if b.closed.CompareAndSwap(false, true) {
+		b.open.Add(-1)
+	}
+	return b.ReadCloser.Close()
+}
+
+// count wraps body as one of the Client's open bodies.
+func (c *Client) count(body io.ReadCloser) io.ReadCloser {
+	c.bodiesOpen.Add(1)
+	return &countedBody{ReadCloser: body, open: &c.bodiesOpen}
+}

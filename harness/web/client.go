@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 )
 
 // A Client is an HTTP client that, unlike a Session, IS safe for concurrent
@@ -23,6 +24,7 @@ import (
 // every goroutine that uses it has finished.
 type Client struct {
 	sessionBase
+	bodiesOpen atomic.Int64 // bodies Get handed out and not closed yet (see BodiesOpen)
 }
 
 // NewClient returns a new Client, safe for concurrent use, with its own pool
@@ -52,7 +54,12 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*http.Response, error)
 	if err != nil {
 		return nil, err
 	}
-	return c.do(req, rawURL)
+	resp, err := c.do(req, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = c.count(resp.Body)
+	return resp, nil
 }
 
 // Close closes the client's idle connections. Requests still in flight

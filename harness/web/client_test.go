@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
 	"testing/synctest"
 	"time"
@@ -59,6 +60,35 @@ var _ = Describe("Client", func() {
 			_, err := c.Get(context.Background(), urls[0])
 			Expect(err).To(MatchError(web.ErrClientClosed))
 			Expect(err).To(MatchError(ContainSubstring(urls[0])))
+		})
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("counts the bodies it handed out that are not closed yet, each closed once however often Close is called", func(SpecContext) {
+		harness.Virtual(func() {
+			srv := fakeserver.NewInMemory(fakeserver.WithLatency(100*time.Millisecond),
+				fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.StatusFault, Request: 3}))
+			defer srv.Close()
+			c := web.NewSite(srv).NewClient()
+			defer c.Close()
+			urls := fakeserver.SitesN(srv.URL, 3)
+
+			first, err := c.Get(context.Background(), urls[0])
+			Expect(err).NotTo(HaveOccurred())
+			second, err := c.Get(context.Background(), urls[1])
+			Expect(err).NotTo(HaveOccurred())
+			Expect(c.BodiesOpen()).To(Equal(2), "two bodies handed out, none closed")
+			_, err = c.Get(context.Background(), urls[2])
+			Expect(err).To(HaveOccurred(), "the third request is answered 500")
+			Expect(c.BodiesOpen()).To(Equal(2), "a non-2xx answer's body is closed by Get itself and not counted")
+
+			_, err = io.Copy(io.Discard, first.Body)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(c.BodiesOpen()).To(Equal(2), "read to the end is not closed")
+			Expect(first.Body.Close()).To(Succeed())
+			Expect(first.Body.Close()).To(Succeed())
+			Expect(c.BodiesOpen()).To(Equal(1), "a body closed twice counts once")
+			Expect(second.Body.Close()).To(Succeed())
+			Expect(c.BodiesOpen()).To(BeZero())
 		})
 	}, SpecTimeout(harness.SpecTimeout))
 

@@ -51,6 +51,27 @@ var _ = Describe("Task 1: DownloadSite", func() {
 	// they are shared with every kata that brings it (harness/sitespec).
 	sitespec.Specs(fanout.DownloadSite, sitespec.Kata{README: "Task 1", ContextREADME: "Task 1"})
 
+	It("closes every body it was handed, read whole or cut short: none left open on the client", func(SpecContext) {
+		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
+			urls := fakeserver.SitesN(srv.URL, 4)
+			for i, url := range urls {
+				_, err := fanout.DownloadSite(context.Background(), client, url)
+				what := "read whole"
+				if i == 3 {
+					what = "cut short by the server"
+					Expect(err).To(HaveOccurred(), "the server cuts the fourth body short")
+				} else {
+					Expect(err).NotTo(HaveOccurred())
+				}
+				Expect(client.BodiesOpen()).To(BeZero(),
+					"DownloadSite(%s) returned and left its response body open (the body was %s). Read to the end\n"+
+						"is not enough: net/http reuses a connection only once its body is closed too, and that on every\n"+
+						"path: defer resp.Body.Close() right after client.Get succeeds. See README, \"Task 1: DownloadSite\"",
+					url, what)
+			}
+		}, fakeserver.WithFaults(fakeserver.Fault{Kind: fakeserver.TruncateFault, Request: 4}))
+	}, SpecTimeout(harness.SpecTimeout))
+
 	It("returns an error, not a panic, for a nil ctx and for a nil client", func(SpecContext) {
 		onVirtualClient(func(srv *fakeserver.Server, client *web.Client) {
 			url := srv.URL + fakeserver.SmallPath
