@@ -73,4 +73,66 @@ var _ = Describe("Task 4: Resolve, a blocking call moved off the loop", func() {
 			Expect(errs["go.dev"]).To(MatchError(context.DeadlineExceeded), "the loop stopped before the lookup ended")
 		})
 	}, SpecTimeout(harness.SpecTimeout))
+
+	It("reads the address only after the lookup has ended: when the loop stops first, no address and no data race", func(SpecContext) {
+		harness.Virtual(func() {
+			// The loop sees its deadline a millisecond before the lookup does,
+			// as a real lookup takes a moment to return once told to stop: a
+			// Resolve that reads the address the executor writes, before
+			// the lookup has ended, then races with that write, and the race
+			// detector reports it on every run.
+			ctx, cancel := lateToTheExecutor(workload.LookupDelay/2, time.Millisecond)
+			defer cancel()
+			var l loop.Loop
+			var addr string
+			var err error
+			spawn(&l, "resolve", func(t *loop.Task) error {
+				addr, err = cooperative.Resolve(t, "go.dev")
+				return nil
+			})
+			Expect(l.Run(ctx)).To(MatchError(context.DeadlineExceeded), "the loop stopped at its deadline, and Run reports it")
+			Expect(err).To(MatchError(context.DeadlineExceeded), "the loop stopped before the lookup ended")
+			Expect(addr).To(BeEmpty(),
+				"Resolve returned an address with its error: when Await fails, the executor may still be writing it.\n"+
+					"Read what the executor writes only after Await has returned nil. See README, \"Task 4: Resolve\"")
+		})
+	}, SpecTimeout(harness.SpecTimeout))
 })
+
+// lateToTheExecutor returns a context whose deadline passes after d, and
+// whose contexts derived from it (the loop's, which its executor functions
+// get) are told lag later: the loop stops first, while an executor's lookup
+// is still running. It is a context of its own type, so that the context
+// package propagates its end through its AfterFunc.
+func lateToTheExecutor(d, lag time.Duration) (context.Context, context.CancelFunc) {
+	inner, cancel := context.WithTimeout(context.Background(), d)
+	c := &lateContext{Context: inner, done: make(chan struct{}), lag: lag}
+	context.AfterFunc(inner, func() { close(c.done) })
+	return c, cancel
+}
+
+type lateContext struct {
+	context.Context
+	done chan struct{}
+	lag  time.Duration
+}
+
+func (c *lateContext) Done() <-chan struct{} { return c.done }
+
+func (c *lateContext) Err() error {
+	select {
+	case <-c.done:
+		return c.Context.Err()
+	default:
+		return nil
+	}
+}
+
+// AfterFunc is what the context package calls to tell a derived context
+// that c has ended: it does so lag after c's Done is closed (virtual time).
+func (c *lateContext) AfterFunc(f func()) func() bool {
+	return context.AfterFunc(c.Context, func() {
+		time.Sleep(c.lag)
+		f()
+	})
+}
