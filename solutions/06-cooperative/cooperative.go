@@ -134,8 +134,7 @@ func Download(ctx context.Context, newSession func() *web.Session, urls []string
 // meanwhile. Errors are LegacyLookup's, or the loop stopping.
 // The lookup is given the executor's ctx, so it ends when the loop stops:
 // Run, which waits for every executor function, returns at the loop's
-// deadline, not when the lookup would have ended. On an error the address
-// is empty: it is read only after the lookup has ended.
+// deadline, not when the lookup would have ended.
 //
 // Task 4.
 func Resolve(t *loop.Task, host string) (string, error) {
