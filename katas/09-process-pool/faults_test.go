@@ -2,6 +2,7 @@ package processpool_test
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -61,13 +62,13 @@ var _ = Describe("Task 5: faults", func() {
 			pool, groups := start(ctx, cfg)
 			got, err := mapWithin(ctx, pool, ts, 10*time.Second,
 				"a TaskTimeout of 300ms must end the hung task soon after 300ms, a task's error before it or not (README, \"Faults\")")
-			Expect(err).To(MatchError(ContainSubstring("task %d fail(first)", failing)),
+			Expect(err).To(MatchError(ContainSubstring(fmt.Sprintf("task %d fail(first)", failing))),
 				"round %d, tasks %v: task %d failed at once, 300ms before the hung task %d was killed: Map returns that first error.\n"+
 					"Another error here usually means a later one replaced it: the last one reported won (first = err\n"+
 					"every time), the lowest task index won, a fault was ranked above a task's own error, or only one\n"+
 					"worker's error was looked at. Keep the first error reported, whatever comes after it, and ignore\n"+
 					"the later ones, faults too: the fault still breaks the pool (README, Task 3 and \"Faults\")", round+1, ts, failing, hung)
-			Expect(err).NotTo(MatchError(ContainSubstring("task %d hang()", hung)),
+			Expect(err).NotTo(MatchError(ContainSubstring(fmt.Sprintf("task %d hang()", hung))),
 				"round %d: the first error only, not the hung task's too (errors.Join): drop the later errors (README, Task 3)", round+1)
 			Expect(got).To(Equal([]string{"", ""}), "round %d: neither task has a value", round+1)
 			expectCleanClose(pool, groups)
