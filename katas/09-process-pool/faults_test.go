@@ -30,7 +30,8 @@ var _ = Describe("Task 5: faults", func() {
 		// One worker starts a grandchild and hangs, the other crashes: only
 		// killing every group ends this Map.
 		expectFaultToEndMap(ctx, config(2), []proc.Task{{Name: "spawn"}, {Name: "crash"}}, 10*time.Second, MatchError(ContainSubstring("crash()")),
-			"a fault breaks the pool: kill every worker's process group at once (the hung one too), so that Map returns with the crash (README, \"Faults\")")
+			"a fault breaks the pool: kill every worker's process group at once (the hung one too), so that Map returns with the crash (README, \"Faults\");\n"+
+				"the killed worker's error, a second one, must not block it either: drop it (README, Task 3)")
 	}, SpecTimeout(harness.SpecTimeout))
 
 	It("reports a worker that writes garbage with a clear protocol error", func(ctx SpecContext) {
@@ -61,7 +62,8 @@ var _ = Describe("Task 5: faults", func() {
 			ts[failing], ts[hung] = proc.Task{Name: "fail", Arg: "first"}, proc.Task{Name: "hang"}
 			pool, groups := start(ctx, cfg)
 			got, err := mapWithin(ctx, pool, ts, 10*time.Second,
-				"a TaskTimeout of 300ms must end the hung task soon after 300ms, a task's error before it or not (README, \"Faults\")")
+				"a TaskTimeout of 300ms must end the hung task soon after 300ms, a task's error before it or not (README, \"Faults\"),\n"+
+					"and its error, the second, must not block its worker: drop it (README, Task 3)")
 			Expect(err).To(MatchError(ContainSubstring(fmt.Sprintf("task %d fail(first)", failing))),
 				"round %d, tasks %v: task %d failed at once, 300ms before the hung task %d was killed: Map returns that first error.\n"+
 					"Another error here usually means a later one replaced it: the last one reported won (first = err\n"+
