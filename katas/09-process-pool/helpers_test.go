@@ -117,17 +117,41 @@ func mapAsync(ctx context.Context, pool *processpool.Pool, ts []proc.Task) <-cha
 	return done
 }
 
-// mapRaceChecked is pool.Map run through raceChecked. The Maps that report
-// errors from several workers at once run through it.
+// mapRaceChecked is pool.Map run through raceChecked. Every Map that
+// reports an error from a worker runs through it: the race detector reports
+// a race once, in the first spec that runs into it, so each of them must
+// be the one that names it.
 func mapRaceChecked(ctx context.Context, pool *processpool.Pool, ts []proc.Task) (results []string, err error) {
 	GinkgoHelper()
 	raceChecked("data race detected while Map ran: read the WARNING: DATA RACE report above; its two stacks point\n"+
-		"into your file. Two goroutines of Map touched the same variable (the first error, or whether the pool\n"+
-		"broke, say) at the same time, at least one of them writing, with nothing ordering the two: guard\n"+
-		"what the workers' goroutines share with a mutex (README, Task 3).", func() {
+		"into your file. Two goroutines of Map touched the same variable (the first error, whether the pool\n"+
+		"broke, or the flag that stops the workers taking tasks, say) at the same time, at least one of them\n"+
+		"writing, with nothing ordering the two: guard what the workers' goroutines share with a mutex, or\n"+
+		"make a flag an atomic.Bool, read and written only through it (README, Task 3).", func() {
 		results, err = pool.Map(ctx, ts)
 	})
 	return results, err
+}
+
+// mapWithin is mapRaceChecked, waited for up to within: a Map that has
+// not returned by then fails the spec with why, what that usually means.
+// (Its goroutine is left blocked in Map.)
+func mapWithin(ctx context.Context, pool *processpool.Pool, ts []proc.Task, within time.Duration, why string) ([]string, error) {
+	GinkgoHelper()
+	type answer struct {
+		results []string
+		err     error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		defer GinkgoRecover()
+		var a answer
+		defer func() { done <- a }() // on every path, a failed race check too
+		a.results, a.err = mapRaceChecked(ctx, pool, ts)
+	}()
+	var a answer
+	Eventually(done).Within(within).Should(Receive(&a), "Map has not returned after %v: %s", within, why)
+	return a.results, a.err
 }
 
 // raceChecked runs f as a subtest of the suite's test: the race detector
