@@ -16,8 +16,8 @@ import (
 // len(numbers)) worker goroutines, each taking number after number, and
 // returns the results in the order of numbers, whatever order they finish
 // in: result i is task(numbers[i]). At most workers calls of task run at the
-// same time, and with enough numbers exactly workers do. Map starts no other
-// goroutine, but at most one that hands out the numbers. Each call has its
+// same time, and with enough numbers exactly workers do. Besides them, Map
+// starts at most one goroutine, to hand out the numbers. Each call has its
 // own results: two calls of Map at once do not mix them.
 //
 // Cancellation: once ctx is done, no new call of task starts (a worker checks
