@@ -3,12 +3,14 @@ package poolcpu_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/concurrency-katas/go-katas/harness"
+	"github.com/concurrency-katas/go-katas/harness/cputrace"
 	"github.com/concurrency-katas/go-katas/harness/workload"
 	"github.com/concurrency-katas/go-katas/katas/04-pool-cpu"
 )
@@ -96,6 +98,8 @@ var _ = Describe("Task 1: Map", func() {
 		g := newOpenTask(10)
 		results, err := poolcpu.Map(cctx, numbersUpTo(10), 3, g.task)
 		Expect(err).To(MatchError(context.Canceled), "the context was cancelled before the start: return its error (wrapped with %%w is fine). See the README, \"Cancellation\".")
+		Expect(results).NotTo(BeNil(), "no task ran, so no result is finished, and Map returned a nil slice: return results[:0], an empty\n"+
+			"slice, as for an empty list (the finished prefix is empty, not missing). See the README, \"Cancellation\".")
 		Expect(results).To(BeEmpty(), "no task ran, so no result is finished")
 		Expect(g.calls.Load()).To(BeZero(), "a cancelled context means no task starts")
 	}, SpecTimeout(harness.SpecTimeout))
@@ -120,6 +124,105 @@ var _ = Describe("Task 1: Map", func() {
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "name the argument that is wrong")
 		_, err = poolcpu.Map(ctx, numbersUpTo(3), 2, nil)
 		Expect(err).To(MatchError(ContainSubstring("task")), "name the argument that is wrong")
+
+		const early = "Map(%s) with an empty list gave %v: it returned its empty result before checking the\n" +
+			"arguments. A bad argument is an error whatever numbers is, even empty: check ctx, workers and task\n" +
+			"first (README, \"Task 1: Map: a worker pool for CPU work\")."
+		for _, empty := range [][]int{nil, {}} {
+			//lint:ignore SA1012 a nil context is the bad input under test
+			_, err = poolcpu.Map(nil, empty, 2, g.task) //nolint:staticcheck
+			Expect(err).To(MatchError(ContainSubstring("ctx")), early, "nil, numbers, 2, task", err)
+			_, err = poolcpu.Map(ctx, empty, 0, g.task)
+			Expect(err).To(MatchError(ContainSubstring("workers")), early, "ctx, numbers, 0, task", err)
+			_, err = poolcpu.Map(ctx, empty, 2, nil)
+			Expect(err).To(MatchError(ContainSubstring("task")), early, "ctx, numbers, 2, nil", err)
+		}
 		Expect(g.calls.Load()).To(BeZero(), "check the arguments before running anything")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("returns every result and a nil error when ctx is cancelled during the last task, once every other has finished", func(ctx SpecContext) {
+		cctx, cancel := context.WithCancel(ctx)
+		DeferCleanup(cancel)
+		g := newGatedTask(3, nil)
+		run := startMap(cctx, numbersUpTo(3), 1, g)
+		for range 2 { // one worker: the numbers run one at a time; the first two finish
+			n := g.awaitStarts(1, "With 1 worker, each number's task starts once the one before has finished.")[0]
+			close(g.release[n])
+		}
+		last := g.awaitStarts(1, "With 1 worker, each number's task starts once the one before has finished.")[0]
+		cancel() // every number has been handed out: the last task is running
+		close(g.release[last])
+		results, err := run.wait()
+		Expect(err).NotTo(HaveOccurred(), "the context was cancelled while the last task ran, after the other two had finished: all three\n"+
+			"finished, so nothing was cut short and the error must be nil. Decide by the finished prefix\n"+
+			"(k == len(numbers): every result, no error), not by ctx.Err() at the end. See the README, \"Cancellation\".")
+		Expect(results).To(Equal([]workload.U128{result(0), result(1), result(2)}), "every number finished: return all the results, in order")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("keeps each call's results its own: two Maps at once each return theirs", func(ctx SpecContext) {
+		first := newGatedTask(2, nil)
+		run := startMap(ctx, numbersUpTo(2), 2, first)
+		first.awaitStarts(2, "With 2 workers and 2 numbers, both must run at once. See the README, \"The pool\".")
+		// The first Map is held inside its tasks while a second one runs from start to end.
+		second := newOpenTask(8)
+		r2, err2 := poolcpu.Map(ctx, []int{5, 6, 7}, 2, second.task)
+		returned := slices.Clone(r2)
+		first.releaseAll()
+		r1, err1 := run.wait()
+
+		want1, want2 := []workload.U128{result(0), result(1)}, []workload.U128{result(5), result(6), result(7)}
+		Expect(err2).NotTo(HaveOccurred(), "nothing was cancelled: no error")
+		Expect(returned).To(Equal(want2), "a second Map over [5 6 7], run while the first (over [0 1]) was held in its tasks, returned\n"+
+			"other results than its own: the two calls share their state. Keep results (and the finished flags)\n"+
+			"in variables of the call, not of the package. See the README, \"Task 1: Map: a worker pool for CPU work\".")
+		Expect(r2).To(Equal(want2), "the second Map's results changed after it had returned, when the first Map's tasks finished:\n"+
+			"both calls wrote into one slice (a package-level variable?). Keep results in variables of the call.\n"+
+			"See the README, \"Task 1: Map: a worker pool for CPU work\".")
+		Expect(err1).NotTo(HaveOccurred(), "nothing was cancelled: no error")
+		Expect(r1).To(Equal(want1), "the first Map over [0 1], held in its tasks while a second Map ran, returned other results than\n"+
+			"its own: the two calls share their state. Keep results (and the finished flags) in variables of\n"+
+			"the call. See the README, \"Task 1: Map: a worker pool for CPU work\".")
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("runs the tasks on a pool: 50 numbers on 2 workers run on at most 2 goroutines, each taking number after number", func(ctx SpecContext) {
+		var mu sync.Mutex
+		ran := map[string]int{} // goroutine ID: tasks it ran
+		task := func(n int) workload.U128 {
+			id := goroutineID()
+			mu.Lock()
+			ran[id]++
+			mu.Unlock()
+			return result(n)
+		}
+		results, err := poolcpu.Map(ctx, numbersUpTo(50), 2, task)
+		Expect(err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
+		Expect(results).To(HaveLen(50), "one result per number")
+		Expect(len(ran)).To(BeNumerically("<=", 2), "the 50 tasks ran on %d different goroutines, with workers = 2: a goroutine per number\n"+
+			"(with a semaphore that lets 2 run at a time, or in batches of 2) is not a pool. Start\n"+
+			"min(workers, len(numbers)) goroutines, and let each take number after number from the channel.\n"+
+			"See the README, \"The pool\".", len(ran))
+	}, SpecTimeout(harness.SpecTimeout))
+
+	It("starts min(workers, len(numbers)) workers, no more: 3 for 64 workers on 3 numbers, 2 for 2 workers on 50", func(ctx SpecContext) {
+		for _, c := range []struct{ workers, numbers int }{{64, 3}, {2, 50}} {
+			var results []workload.U128
+			var mapErr error
+			g := newOpenTask(c.numbers)
+			rec, err := cputrace.Record(func() {
+				results, mapErr = poolcpu.Map(ctx, numbersUpTo(c.numbers), c.workers, g.task)
+			})
+			Expect(err).NotTo(HaveOccurred(), "this spec records your Map with Go's execution tracer, which can record one trace at a time:\n"+
+				"run it without go test -trace")
+			Expect(mapErr).NotTo(HaveOccurred(), "nothing was cancelled: no error")
+			Expect(results).To(HaveLen(c.numbers), "one result per number")
+			started, err := goroutinesStarted(rec.Raw)
+			Expect(err).NotTo(HaveOccurred())
+			pool := min(c.workers, c.numbers)
+			Expect(started).To(BeNumerically("<=", pool+1), "with workers = %d and %d numbers, Go's execution tracer saw your Map start %d goroutines.\n"+
+				"Expected at most %d: the %d workers that are needed (min(workers, len(numbers))), and one more if\n"+
+				"you hand out the numbers from a goroutine of your own. More means workers that find nothing to do\n"+
+				"(started for workers, not for min(workers, len(numbers))), or a goroutine per number. See the\n"+
+				"README, \"The pool\".", c.workers, c.numbers, started, pool+1, pool)
+		}
 	}, SpecTimeout(harness.SpecTimeout))
 })

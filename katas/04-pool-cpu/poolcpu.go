@@ -12,22 +12,27 @@ import (
 	"github.com/concurrency-katas/go-katas/harness/workload"
 )
 
-// Map calls task(n) for each of numbers on a pool of workers goroutines (no
-// more than len(numbers) of them are needed), and returns the results in the
-// order of numbers, whatever order they finish in: result i is task(numbers[i]).
-// At most workers calls of task run at the same time, and with enough numbers
-// exactly workers do.
+// Map calls task(n) for each of numbers on a pool of min(workers,
+// len(numbers)) worker goroutines, each taking number after number, and
+// returns the results in the order of numbers, whatever order they finish
+// in: result i is task(numbers[i]). At most workers calls of task run at the
+// same time, and with enough numbers exactly workers do. Besides them, Map
+// starts at most one goroutine, to hand out the numbers. Each call has its
+// own results: two calls of Map at once do not mix them.
 //
 // Cancellation: once ctx is done, no new call of task starts (a worker checks
 // ctx before each one); calls already running finish, since a computation
 // cannot be interrupted half-way. Map then waits for its workers and returns
 // the results of the longest run of numbers, from the first, that all
-// finished (results[:k]: those of numbers[:k]), with ctx's error.
+// finished (results[:k]: those of numbers[:k]; empty, not nil, when k is 0),
+// with ctx's error. If every number finished, nothing was cut short: Map
+// returns all the results and a nil error, even if ctx is done by then.
 //
 // Map returns only after every goroutine it started has ended. An empty
-// numbers gives an empty result and a nil error, and calls task never. A nil
-// ctx, workers < 1 or a nil task is an error that names it ("ctx",
-// "workers", "task"); nothing is run.
+// numbers gives an empty result (not nil) and a nil error, and calls task
+// never. A nil ctx, workers < 1 or a nil task is an error that names it
+// ("ctx", "workers", "task"), whatever numbers is (even empty); nothing is
+// run.
 //
 // Task 1.
 func Map(ctx context.Context, numbers []int, workers int, task func(n int) workload.U128) ([]workload.U128, error) {

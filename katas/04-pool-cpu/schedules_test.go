@@ -248,6 +248,7 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 					return
 				}
 				Expect(o.err).To(MatchError(context.Canceled), "trial %d: the context was cancelled during the run: return its error (wrapped with %%w is fine)", trial)
+				Expect(o.results).NotTo(BeNil(), nilPrefix, trial, started)
 				Expect(o.results).To(Equal(prefix(started)),
 					"trial %d: the tasks of numbers %v ran; a worker had taken a smaller number and skipped it after the cancel,\n"+
 						"so there is a hole. Return the results of the longest run from the first number that all\n"+
@@ -279,6 +280,7 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 				if ctx.fired.Load() {
 					Expect(o.err).To(MatchError(context.Canceled), "trial %d: the run was cancelled: return ctx's error", trial)
 				}
+				Expect(o.results).NotTo(BeNil(), nilPrefix, trial, started)
 				Expect(o.results).To(Equal(prefix(started)), "trial %d: return the results of the longest finished run from the first number", trial)
 			}()
 		}
@@ -311,6 +313,11 @@ var _ = Describe("Task 1: Map, on schedules the spec steers", func() {
 		Expect(o.err).NotTo(HaveOccurred(), "nothing was cancelled: no error")
 	}, SpecTimeout(harness.SpecTimeout))
 })
+
+// nilPrefix explains a nil result after a cancel that left no finished
+// number at the start: its arguments are the trial and the numbers started.
+const nilPrefix = "trial %d: the tasks of numbers %v ran, and number 0 was not among them, so the finished prefix is\n" +
+	"empty; Map returned a nil slice. Return results[:0], an empty slice, not nil. See the README, \"Cancellation\"."
 
 // busyMessage explains goroutines that never blocked while they had nothing
 // to do.

@@ -2,6 +2,7 @@ package leaks_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -45,8 +46,11 @@ var _ = Describe("Task 1: FirstAnswer", func() {
 
 		_, err = leaks.FirstAnswer(ctx)
 		Expect(err).To(MatchError(ContainSubstring("no replicas")), "no replicas is an error")
-		//lint:ignore SA1012 a nil context is the bad input under test
-		_, err = leaks.FirstAnswer(nil, func() string { return "x" }) //nolint:staticcheck
+		Expect(func() {
+			//lint:ignore SA1012 a nil context is the bad input under test
+			_, err = leaks.FirstAnswer(nil, func() string { return "x" }) //nolint:staticcheck
+		}).NotTo(Panic(), "FirstAnswer(nil, replica) panicked (ctx.Done() on a nil ctx): a nil ctx is an error, not a panic.\n"+
+			"Check ctx == nil first, before starting anything, and return an error that names it (leaks.go, FirstAnswer)")
 		Expect(err).To(MatchError(ContainSubstring("ctx")), "a nil ctx is an error that names the argument, not a panic")
 
 		later := make(chan struct{})
@@ -280,6 +284,14 @@ var _ = Describe("Task 4: Equal", func() {
 		Expect(leaks.Equal(seq(1, 2, 3, 4, 5), seq(1, 2, 9, 4, 5))).To(BeFalse(), "they differ at the third value")
 		Expect(leaks.Equal(seq(1, 2), seq(1, 2, 3))).To(BeFalse(), "a is shorter")
 		Expect(leaks.Equal(seq(1, 2, 3), seq(1, 2))).To(BeFalse(), "b is shorter")
+		for _, c := range []struct {
+			a, b  []int
+			which string
+		}{{[]int{1, 2}, []int{1, 2, 0}, "a"}, {[]int{1, 2, 0}, []int{1, 2}, "b"}, {nil, []int{0}, "a"}} {
+			Expect(leaks.Equal(seq(c.a...), seq(c.b...))).To(BeFalse(), "Equal(%v, %v) = true: %s is shorter, and the other's next value is 0, the value next\n"+
+				"returns (with ok false) once its sequence has ended. Compare the two oks too: one sequence ended\n"+
+				"and the other did not, so they differ (README, \"Task 4: Equal\")", c.a, c.b, c.which)
+		}
 
 		var pulled atomic.Int64
 		counting := func(yield func(int) bool) {
@@ -318,7 +330,11 @@ var _ = Describe("Task 5: SumSquares", func() {
 		Expect(sum).To(BeZero(), "no numbers sum to 0")
 
 		for _, w := range []int{0, -2} {
-			_, err = leaks.SumSquares(nums, w)
+			returnsWithin(fmt.Sprintf("SumSquares(1..100, %d workers) did not return within 2 s: it started no worker, so nobody takes\n"+
+				"the jobs and it waits for ever for the first result. workers <= 0 is an error: check it before\n"+
+				"starting anything (leaks.go, SumSquares; README, \"Task 5: SumSquares\")", w), func() {
+				_, err = leaks.SumSquares(nums, w)
+			})
 			Expect(err).To(MatchError(ContainSubstring("workers")), "workers = %d is an error that names the argument", w)
 		}
 

@@ -123,10 +123,27 @@ func (p *progressProbe) progress(done int) {
 func blockedIn(id int, function string) bool {
 	for _, g := range goroutines(true) {
 		if g.id == id {
-			return g.blocked() && strings.Contains(g.stack, function)
+			return g.blocked() && strings.Contains(waitingFrame(g.stack), function)
 		}
 	}
 	return false
+}
+
+// waitingFrame returns the first function of stack outside the runtime and
+// package sync: the code that waits. An allocation parked by the garbage
+// collector (semacquire inside mallocgc, under strings.ToUpper) is not
+// Process waiting for its reporter, though Process is on the stack.
+func waitingFrame(stack string) string {
+	for _, line := range strings.Split(stack, "\n") {
+		if line == "" || strings.HasPrefix(line, "\t") {
+			continue // a file:line, not a function
+		}
+		if strings.HasPrefix(line, "runtime.") || strings.HasPrefix(line, "sync.") || strings.HasPrefix(line, "internal/") {
+			continue
+		}
+		return line
+	}
+	return ""
 }
 
 // newProgressProbe returns a probe for a Process of items items, called
