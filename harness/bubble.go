@@ -1,7 +1,10 @@
 package harness
 
 import (
+	"bytes"
+	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -59,4 +62,20 @@ func AllStacks() []byte {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
+}
+
+// GoroutineID returns the calling goroutine's number, read from its stack
+// header ("goroutine 17 [running]:"). Go hides goroutine identity on
+// purpose; a spec that must tell goroutines apart (which ones touched a
+// counter, how many a pool ran its tasks on) may read it this way.
+func GoroutineID() uint64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	fields := bytes.Fields(buf[:n])
+	if len(fields) >= 2 {
+		if id, err := strconv.ParseUint(string(fields[1]), 10, 64); err == nil {
+			return id
+		}
+	}
+	panic(fmt.Sprintf("harness.GoroutineID: unexpected stack header %q", buf[:n]))
 }

@@ -1,13 +1,11 @@
 package races_test
 
 import (
-	"bytes"
-	"fmt"
-	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/concurrency-katas/go-katas/harness"
 )
 
 // holdFor is how long a watched counter keeps its first call open, waiting
@@ -65,7 +63,7 @@ func (c *watchedCounter) enter() {
 		c.once.Do(func() { close(c.arrived) })
 	}
 	if c.trackOwners {
-		id := goroutineID()
+		id := harness.GoroutineID()
 		c.mu.Lock()
 		c.owners[id] = true
 		c.mu.Unlock()
@@ -89,23 +87,6 @@ func (c *watchedCounter) ownerCount() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.owners)
-}
-
-// goroutineID reads the running goroutine's number from its stack header,
-// "goroutine 17 [running]:". Go hides goroutine identity on purpose; a test
-// that must tell goroutines apart may read it this way.
-func goroutineID() uint64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	fields := bytes.Fields(buf[:n])
-	if len(fields) < 2 {
-		panic(fmt.Sprintf("goroutineID: unexpected stack header %q", buf[:n]))
-	}
-	id, err := strconv.ParseUint(string(fields[1]), 10, 64)
-	if err != nil {
-		panic(fmt.Sprintf("goroutineID: unexpected stack header %q", buf[:n]))
-	}
-	return id
 }
 
 // A plainCounter is the plain int of the original program as a Counter: no

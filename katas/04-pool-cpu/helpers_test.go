@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -12,15 +11,6 @@ import (
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// goroutineID returns the calling goroutine's ID, as its stack trace's
-// header gives it ("goroutine 42 [running]:").
-func goroutineID() string {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	id, _, _ := bytes.Cut(bytes.TrimPrefix(buf, []byte("goroutine ")), []byte(" "))
-	return string(id)
-}
 
 // kataFrame marks the functions of the kata's package (Map and its closures),
 // not those of the specs (package poolcpu_test, "04-pool-cpu_test.").

@@ -186,9 +186,9 @@ var _ = Describe("Task 1: Map", func() {
 
 	It("runs the tasks on a pool: 50 numbers on 2 workers run on at most 2 goroutines, each taking number after number", func(ctx SpecContext) {
 		var mu sync.Mutex
-		ran := map[string]int{} // goroutine ID: tasks it ran
+		ran := map[uint64]int{} // goroutine ID: tasks it ran
 		task := func(n int) workload.U128 {
-			id := goroutineID()
+			id := harness.GoroutineID()
 			mu.Lock()
 			ran[id]++
 			mu.Unlock()
